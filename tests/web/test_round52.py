@@ -129,3 +129,16 @@ def test_a_formula_with_a_blank_inside_and_tex_is_still_one(corpora: Path) -> No
     # and still no price: neither between two prices nor a price before a formula
     assert [m.group(0) for m in FORMULA.finditer(PRICED)] == ["$y = 2$", "$1$"]
     assert [m.group(0) for m in FORMULA.finditer("from $5 to $10 \\times 2 = $20")] == []
+
+
+def test_a_formula_right_after_a_digit_is_one_on_the_page_too() -> None:
+    """review52d: "a 10$\\times$ speedup" (a paper's way to write ten times) drew its sign in
+    the answer, the snippets and the cards, and its TeX on a Markdown note's page: the
+    renderer's plugin took no formula after a digit (`allow_digits=False`, round 52), which
+    `INLINE_MATH` and Pandoc never asked. The digit after a closing `$` stays a price's."""
+    said = "a 10$\\times$ speedup, or 2$x$ in all"
+    page, shown = str(Renderer().markdown(said)), str(math_text(said))
+    assert page.count("<math") == shown.count("<math") == 2, (page, shown)
+    assert page.count("<math") == len(FORMULA.findall(said)) == _math_field(said).count("\\(")
+    priced = "between $5 and $10 and $x$1"
+    assert "<math" not in str(Renderer().markdown(priced)) and not FORMULA.search(priced)

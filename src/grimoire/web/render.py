@@ -295,9 +295,8 @@ class Renderer:
                                        "typographer": False})
         md.enable("table")
         md.enable("strikethrough")
-        # `$` as `INLINE_MATH` reads it: a price is prose (round 52), a blank inside TeX's
-        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
-        md.inline.ruler.at("math_inline", _math_inline)
+        md.use(dollarmath_plugin, double_inline=True)
+        md.inline.ruler.at("math_inline", _math_inline)  # `$` as `INLINE_MATH` reads it
         md.add_render_rule("math_inline", _render_math_inline)
         md.add_render_rule("math_block", _render_math_block)
         md.add_render_rule("math_inline_double", _render_math_double)
@@ -574,21 +573,25 @@ def _inline(text: str) -> Markup:
     return Markup("".join(pieces))
 
 
-_SPACED_MATH = math_inline_dollar(allow_space=True, allow_digits=False, allow_double=True)
+_DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
 
 
 def _math_inline(state: StateInline, silent: bool) -> bool:
-    """The Markdown plugin's inline `$…$` as `INLINE_MATH` reads it: with a blank just inside
-    only when it holds a TeX command ("$ n + p \\times n + p$"; review52d)."""
+    """The Markdown plugin's inline `$…$` as `INLINE_MATH` reads it, so a price is prose
+    (round 52): no digit just after its closing `$`, a blank just inside only when it holds a
+    TeX command ("$ n + p \\times n + p$" showed its TeX), a digit before it as anywhere ("a
+    10$\\times$ speedup" did; review52d: the plugin's `allow_space` and `allow_digits` ask
+    neither)."""
     start = state.pos
-    if not _SPACED_MATH(state, True):  # where it ends, nothing written yet
+    if not _DOLLARS(state, True):  # where it ends, nothing written yet
         return False
     end, state.pos = state.pos, start
     inside = state.src[start + 1:end - 1]
-    if not (state.src.startswith("$$", start) or inside == inside.strip()
+    if state.src[end:end + 1].isdigit() or not (
+            state.src.startswith("$$", start) or inside == inside.strip()
             or TEX_COMMAND.search(inside)):
         return False
-    return _SPACED_MATH(state, silent)
+    return _DOLLARS(state, silent)
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:
