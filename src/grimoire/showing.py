@@ -45,8 +45,13 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A formula in a text every face shows: `$$…$$` (display) or `$…$` (inline), as the web page
 # renders it and the Anki deck writes it for MathJax (round 36: below both, one pattern).
 # An inline one as Pandoc reads it: no blank just inside either `$`, no digit just after the
-# closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52).
-INLINE_MATH = re.compile(r"\$(?![\s$])([^$\n]{0,499}[^\s$])\$(?!\d)")
+# closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52). A blank
+# inside is a formula's when it holds a TeX command, as notes written for MathJax have it
+# ("padded to $ n + p \times n + p$" showed its TeX on every face; review52d): the words
+# between two prices hold none.
+TEX_COMMAND = re.compile(r"\\[A-Za-z]")
+INLINE_MATH = re.compile(r"\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
+                         r"([^$\n]{1,500})\$(?!\d)")
 DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
 # What a LaTeX file's formulas hold that prints nothing, which the web's MathML and Anki's
@@ -215,7 +220,8 @@ def cut_words(flat: str, limit: int) -> str:
 
 
 _FORMULA_TAIL = re.compile(r"\\[A-Za-z]|[\^_{}=]")  # TeX or an equation after an open `$`
-_OPENER = re.compile(r"\$(?![\d\s])")  # a `$` that may open a formula: not a price's
+# a `$` that may open a formula: not a price's (a blank after it only before TeX, as above)
+_OPENER = re.compile(r"\$(?!\d)(?!\s(?![^$\n]*\\[A-Za-z]))")
 
 
 def _opened(text: str) -> int:

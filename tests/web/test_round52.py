@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import grimoire
+from grimoire.export.anki import _math_field
 from grimoire.mcp_server import preview
 from grimoire.model import Answer
 from grimoire.showing import FORMULA
@@ -25,7 +26,10 @@ if TYPE_CHECKING:
 FIRST_DRAWN = """
 new MutationObserver(() => {
   const h = document.querySelector('#graph');
-  if (h && h.dataset.drawn && !window.firstDrawn) window.firstDrawn = h.dataset.drawn;
+  if (h && h.dataset.drawn && !window.firstDrawn) {
+    window.firstDrawn = h.dataset.drawn;
+    window.firstLabels = window.grimoireGraph.nodes().map((n) => n.data('label'));
+  }
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
 """
 
@@ -41,6 +45,11 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
     glossary += [f"Hub {h}\n\nA hub term, number {h} of the test graph.\n" for h in range(20)]
     glossary += [f"Leaf {i}\n\nA leaf term that points to [Hub {i % 20}] and "
                  f"[Hub {(i * 7 + 3) % 20}].\n" for i in range(300)]
+    # review52d: a concept whose own links are few, beside hubs (its neighbourhood of depth 2
+    # is every concept): its neighbours came after 229 leaves of two links, and were not drawn
+    glossary.append("Centre\n\nThe centre links " + ", ".join(
+        [f"[Hub {h}]" for h in range(20)] + [f"[Near {i}]" for i in range(5)]) + ".\n")
+    glossary += [f"Near {i}\n\nA term near the centre, number {i}.\n" for i in range(5)]
     notes = write_notes(tmp_path / "notes", {"glossary.txt": "\n".join(glossary)})
     db = tmp_path / "graph.db"
     with grimoire.open(db) as kb:
@@ -55,12 +64,19 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
         page.goto(running.url + "/graph")
         page.wait_for_selector("#graph[data-ready]", state="attached")
         assert page.evaluate("window.firstDrawn") == "250"
-        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "321"
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "327"
         hubs = page.evaluate("window.grimoireGraph.nodes('[deg >= 10]').length")
-        assert hubs == 20
+        assert hubs == 21  # and the centre
         smallest = page.evaluate(
             "Math.min(...window.grimoireGraph.nodes().map((n) => n.renderedWidth()))")
         assert smallest >= 4.9, smallest
+        # A concept's neighbourhood draws it and its neighbours first, however few their links
+        page.goto(running.url + "/graph?c=Centre&depth=2")
+        page.wait_for_selector("#graph[data-ready]", state="attached")
+        first = page.evaluate("window.firstLabels")
+        assert len(first) == 250 and first[0] == "Centre", first[:3]
+        assert {f"Near {i}" for i in range(5)} | {f"Hub {h}" for h in range(20)} <= set(first)
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "326"
     finally:
         context.close()
         next(served, None)
@@ -90,3 +106,39 @@ def test_a_price_is_no_formula_on_any_face() -> None:
     # a formula of one digit, or that begins with one, is still one
     for formula in ("$2x$", "$0.5$", "$1 - \\epsilon$"):
         assert [m.group(0) for m in FORMULA.finditer(f"so {formula}, then")] == [formula]
+
+
+def test_a_formula_with_a_blank_inside_and_tex_is_still_one(corpora: Path) -> None:
+    """review52d: a note written for MathJax opens a formula with a blank ("$ n + p \\times
+    …$", ml-glossary-terms' convolution page): before round 52 every face drew it, then every
+    face showed its TeX. A blank just inside is a formula's when what is inside is TeX (a
+    command); a price's text between two `$` holds none ("costs $5 and $y = 2$" stays prose)."""
+    text = (corpora / "ml-glossary-terms" / "terms" / "convolution.md").read_text()
+    line = next(x for x in text.splitlines() if "$ n + p" in x)
+    spaced = line[line.index("$ n + p"):]
+    spaced = spaced[:spaced.index("$", 1) + 1]
+    tex = "<mi>n</mi><mo>+</mo><mi>p</mi><mo>\u00d7</mo>"  # the MathML of "n + p \times"
+    shown = str(math_text(line))
+    assert tex in shown and spaced not in shown, shown
+    page = str(Renderer().markdown(text))
+    assert page.count(tex) == 1 and spaced not in page, page
+    assert spaced in [m.group(0) for m in FORMULA.finditer(line)]
+    assert _math_field(line).count("\\(") == line.count("$") // 2
+    cut = line[:line.index("\\times") + 7] + " …"  # a snippet cut inside it
+    assert spaced[:4] not in whole_formulas(cut) and spaced[:4] not in preview(cut), cut
+    # and still no price: neither between two prices nor a price before a formula
+    assert [m.group(0) for m in FORMULA.finditer(PRICED)] == ["$y = 2$", "$1$"]
+    assert [m.group(0) for m in FORMULA.finditer("from $5 to $10 \\times 2 = $20")] == []
+
+
+def test_a_formula_right_after_a_digit_is_one_on_the_page_too() -> None:
+    """review52d: "a 10$\\times$ speedup" (a paper's way to write ten times) drew its sign in
+    the answer, the snippets and the cards, and its TeX on a Markdown note's page: the
+    renderer's plugin took no formula after a digit (`allow_digits=False`, round 52), which
+    `INLINE_MATH` and Pandoc never asked. The digit after a closing `$` stays a price's."""
+    said = "a 10$\\times$ speedup, or 2$x$ in all"
+    page, shown = str(Renderer().markdown(said)), str(math_text(said))
+    assert page.count("<math") == shown.count("<math") == 2, (page, shown)
+    assert page.count("<math") == len(FORMULA.findall(said)) == _math_field(said).count("\\(")
+    priced = "between $5 and $10 and $x$1"
+    assert "<math" not in str(Renderer().markdown(priced)) and not FORMULA.search(priced)
