@@ -87,7 +87,7 @@ def test_pages_have_titles_and_links_to_their_lines(client: TestClient,
                                                     examples_db: Path) -> None:
     titles = {
         "/": "Home · Grimoire",
-        "/c/kl-divergence": "KL Divergence · Grimoire",
+        "/c/kl-divergence": "KL divergence · Grimoire",
         "/search?q=perplexity": "Search: perplexity · Grimoire",
         "/ask?q=what+is+perplexity%3F": "Ask: what is perplexity? · Grimoire",
         "/graph?c=LoRA": "Graph: Low-Rank Adaptation (LoRA) · Grimoire",
