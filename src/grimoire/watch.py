@@ -390,6 +390,8 @@ class Watcher:
                 raise
             error = e
         reports, unfit = self._halves(paths, root, error)
+        if not unfit:  # both halves fitted (the failed write's log given back): all stored;
+            return reports, None  # "0 of its files did not fit" was an error, tried again
         left = set(unfit)
         paths[:] = [p for p in paths if p not in left]
         what = storable(unfit[0]) if len(unfit) == 1 else f"{len(unfit):,} of its files"
