@@ -126,18 +126,19 @@ def gone_link_of(store: Store, root_key: str) -> list[tuple[str, int]]:
     for other in store.source_roots():
         if other == root_key or os.path.lexists(path_of(other)):
             continue
-        if known is None:
-            known = {record.path for record in store.sources(root=root_key)}
         records = store.sources(root=other)
         present = same = 0
         for record in records:
             rest = record.path[len(other):]
-            if not rest.startswith(os.sep) or not record.path.startswith(other) \
-                    or root_key + rest in known:
+            if not rest.startswith(os.sep) or not record.path.startswith(other):
                 continue
             try:
                 info = os.stat(path_of(root_key + rest))  # noqa: PTH116 - joined as stored
             except OSError:
+                continue
+            if known is None:  # read once, when a file matches (a drive away, its own files)
+                known = {held.path for held in store.sources(root=root_key)}
+            if root_key + rest in known:
                 continue
             present += 1
             same += info.st_size == record.size and stat.S_ISREG(info.st_mode)
