@@ -416,24 +416,48 @@ _KEPT_COPY = re.compile(r"\.(?:old|damaged)(?:\.[0-9]+)?(?:-wal|-shm|-journal)?"
 @dataclass(frozen=True, slots=True)
 class OwnFiles:
     """The store's own files (`own_files`): `path in own` for an absolute path as the walk
-    joins it. A walk asks only of the files of `folders` (a test a folder, not a call a
-    file: 3% of a 20,000-note walk's CPU)."""
+    joins it. A walk asks only of the files of a folder that `holds` them (a test a folder,
+    not a call a file: 3% of a 20,000-note walk's CPU), by `named`.
 
-    exact: frozenset[str]
-    stems: tuple[str, ...]  # each store's path: its kept copies are this and a `_KEPT_COPY`
-    folders: frozenset[str] = frozenset()  # the folders holding them
+    The folder is known by its spelling and by its device and inode: a walk through a
+    symlink to it (`~/vault` to `/data/vault`), or a store named from a working folder
+    inside the link (`cd ~/vault; grimoire --db kb.db ingest .`: the working folder is
+    the resolved one), read the store's files as skipped sources (review52b)."""
+
+    names: frozenset[str]  # the names of its files
+    stems: tuple[str, ...]  # each store's name: its kept copies are this and a `_KEPT_COPY`
+    folders: frozenset[str] = frozenset()  # the folder holding them, as spelled
+    ids: frozenset[tuple[int, int]] = frozenset()  # and that folder's device and inode
+
+    def holds(self, folder: str) -> bool:
+        """Whether `folder` (absolute) is the one holding the store's files."""
+        if folder in self.folders:
+            return True
+        if not self.ids:
+            return False
+        try:
+            info = os.stat(folder)  # noqa: PTH116 - as spelled
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) in self.ids
+
+    def named(self, name: str) -> bool:
+        """Whether `name` is one of the store's files' names, in the folder that `holds` it."""
+        if name in self.names:
+            return True
+        return name.startswith(self.stems) and any(
+            name.startswith(stem) and _KEPT_COPY.fullmatch(name, len(stem)) is not None
+            for stem in self.stems)
 
     def __contains__(self, path: object) -> bool:
-        if path in self.exact:
-            return True
-        if not isinstance(path, str) or not path.startswith(self.stems):
+        if not isinstance(path, str) or not self.stems:
             return False
-        return any(path.startswith(stem) and _KEPT_COPY.fullmatch(path, len(stem)) is not None
-                   for stem in self.stems)
+        folder, name = os.path.split(path)
+        return self.named(name) and self.holds(folder)
 
 
 def own_files(store: Store) -> OwnFiles:
-    """The absolute paths of `store`'s own files: never input, even inside an ingested folder."""
+    """The store's own files: never input, even inside an ingested folder."""
     url = store.url
     if "://" in url or url == ":memory:" or url.startswith("file:"):
         return OwnFiles(frozenset(), ())
@@ -443,9 +467,14 @@ def own_files(store: Store) -> OwnFiles:
     # files are the store's own too (a store inside its notes folder listed them as skipped
     # sources, "binary file, not a note"; round 51).
     replaced = _REBUILDING.fullmatch(name)
-    stores = (db,) if replaced is None else (db, os.path.join(folder, replaced[1]))  # noqa: PTH118
-    return OwnFiles(frozenset(path + suffix for path in stores for suffix in _OWN_SUFFIXES),
-                    stores, frozenset({folder}))
+    stores = (name,) if replaced is None else (name, replaced[1])
+    try:
+        info = os.stat(folder)  # noqa: PTH116 - as spelled
+        ids = frozenset({(info.st_dev, info.st_ino)})
+    except OSError:
+        ids = frozenset()
+    return OwnFiles(frozenset(stem + suffix for stem in stores for suffix in _OWN_SUFFIXES),
+                    stores, frozenset({folder}), ids)
 
 
 def ingest(
@@ -688,13 +717,11 @@ def _walk(
             tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
             continue
         dirnames[:] = sorted(d for d in dirnames if not skipped_dir(dirpath, d))
-        mine = dirpath in own.folders
+        mine = own.holds(dirpath)
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or (mine and own.named(name)):
                 continue
             path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
-            if mine and path in own:
-                continue
             key = storable(path)
             seen.add(key)
             # One `lstat` says both whether it is a symlink and, for a plain file, its size

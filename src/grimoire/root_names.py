@@ -8,8 +8,8 @@ resolved paths, and the name stored is the one the folder around them was first 
 A root that cannot be resolved now (an unmounted drive, a share away) is left as it is: its
 records are kept, as ingest keeps a missing folder's; unless it is gone altogether (no such
 path, not even a broken link) and held the folder being ingested's files: a symlink to that
-folder, deleted (`gone_link_of`; kept beside the real folder's records, each note was twice
-until `--prune`, round 52).
+folder, deleted, before that folder was ingested by its own name (`gone_link_of`; kept
+beside the real folder's records, each note was twice until `--prune`, round 52).
 """
 
 from __future__ import annotations
@@ -114,15 +114,20 @@ def spelled_apart(store: Store, root: Path, root_key: str) -> list[tuple[str, st
 def gone_link_of(store: Store, root_key: str) -> list[tuple[str, int]]:
     """The roots, with how many records each holds, that were the folder stored as
     `root_key` reached another way and are gone: no such path, not even a broken link (a
-    symlink to it deleted), and at least half of their files are that folder's by name and
-    size (the rest changed or deleted since). Their records are that folder's. A drive unmounted
-    whose mount point is left, or whose files are not these, keeps its records."""
+    symlink to it deleted), and their files are that folder's, by name all but a tenth
+    (deleted since) and by size at least half (the rest changed since), none of them stored
+    under `root_key` yet. Their records are that folder's. A drive unmounted whose mount point
+    is left, or whose files are not these, keeps its records; so does a folder gone beside
+    another ingested by its own name that holds the same files (a copy, `cp -a`, on a drive
+    whose mount point went with it) or some of them (two vaults of one template: index.md,
+    README.md): the records of such a folder were taken by the other's ingest (review52b)."""
     out: list[tuple[str, int]] = []
+    known: set[str] | None = None
     for other in store.source_roots():
         if other == root_key or os.path.lexists(path_of(other)):
             continue
         records = store.sources(root=other)
-        same = 0
+        present = same = 0
         for record in records:
             rest = record.path[len(other):]
             if not rest.startswith(os.sep) or not record.path.startswith(other):
@@ -131,8 +136,13 @@ def gone_link_of(store: Store, root_key: str) -> list[tuple[str, int]]:
                 info = os.stat(path_of(root_key + rest))  # noqa: PTH116 - joined as stored
             except OSError:
                 continue
+            if known is None:  # read once, when a file matches (a drive away, its own files)
+                known = {held.path for held in store.sources(root=root_key)}
+            if root_key + rest in known:
+                continue
+            present += 1
             same += info.st_size == record.size and stat.S_ISREG(info.st_mode)
-        if same and 2 * same >= len(records):
+        if same and 2 * same >= len(records) and 10 * (len(records) - present) <= len(records):
             out.append((other, len(records)))
     return out
 

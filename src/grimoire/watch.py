@@ -256,14 +256,14 @@ class Watcher:
                     root, onerror=lambda e: unlisted.append(str(e.filename))):
                 dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
                 self.scan.unchecked.add(folder)
-                mine = folder in self.own.folders
+                mine = self.own.holds(folder)
                 for name in files:
                     path = os.path.join(folder, name)  # noqa: PTH118 - hot loop
                     # The walk kept the folders above it, and a file is no folder: only its
                     # name is left to judge (`wanted` asked `skipped_dir` of each folder above
                     # each file again: 1 s of CPU for 10,000 notes, each poll past a symlink
                     # loop; review48a).
-                    if (mine and path in self.own) or _ignored_name(name):
+                    if (mine and self.own.named(name)) or _ignored_name(name):
                         continue
                     try:
                         st = os.stat(path)  # noqa: PTH116
@@ -390,6 +390,8 @@ class Watcher:
                 raise
             error = e
         reports, unfit = self._halves(paths, root, error)
+        if not unfit:  # both halves fitted (the failed write's log given back): all stored;
+            return reports, None  # "0 of its files did not fit" was an error, tried again
         left = set(unfit)
         paths[:] = [p for p in paths if p not in left]
         what = storable(unfit[0]) if len(unfit) == 1 else f"{len(unfit):,} of its files"

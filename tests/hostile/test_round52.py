@@ -140,3 +140,52 @@ def test_an_unmounted_folder_whose_files_differ_keeps_its_records(
         report = kb.ingest([real], embed=False)
         assert not any("same files" in n for n in report.notices), report
         assert sorted(r.path for r in kb.sources()) == [str(other / "a.md"), str(real / "a.md")]
+
+
+def test_a_folder_gone_beside_another_it_shares_files_with_keeps_its_records(
+        tmp_path: Path) -> None:
+    """review52b: the rule above is for a symlink deleted before its folder was ingested by
+    its own name. Two folders both ingested, one a copy of the other (`cp -a` onto a drive
+    whose mount point goes with it when unmounted) or two vaults of one template (index.md,
+    README.md), then one gone: the other's ingest took the gone one's records (said "a
+    symlink to it, deleted?") where a missing folder's are kept until `--prune`."""
+    template = {"index.md": "# Index\n\nIndex is where it starts.\n",
+                "README.md": "# Readme\n\nReadme says how.\n"}
+    vault = write_notes(tmp_path / "vault", {**template, "a.md": "# Alpha\n\nAlpha is a note.\n"})
+    drive = tmp_path / "drive"
+    shutil.copytree(vault, drive)  # a copy, times kept
+    other = write_notes(tmp_path / "other", {**template, "b.md": "# Beta\n\nBeta is a note.\n"})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        for folder in (drive, vault, other):
+            kb.ingest([folder], embed=False)
+        shutil.rmtree(drive)
+        shutil.rmtree(other)
+        for folder in (vault, write_notes(tmp_path / "fresh", template)):
+            report = kb.ingest([folder], embed=False)
+            # review52b: "... is gone and held the same files as ...", its records removed
+            assert not any("same files" in n for n in report.notices), report
+        for gone in (drive, other):
+            assert len(kb.store.sources(root=str(gone))) == 3, kb.sources()
+
+
+@pytest.mark.sqlite_only(reason="a store file inside the notes folder")
+def test_a_store_in_its_notes_folder_reached_through_a_symlink_is_not_read(
+        tmp_path: Path) -> None:
+    """review52b: the store named by one spelling of its folder, the notes walked by another
+    (a symlink to it; or `cd ~/vault; grimoire --db kb.db ingest .`, where the working folder
+    is the resolved one and the root the link's name): its files, and a copy rebuild kept,
+    were skipped sources ("binary file, not a note", "not a note format (.db-wal)")."""
+    notes = write_notes(tmp_path / "real" / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n",
+                                                     "kb.db.md": "# Beta\n\nBeta is a note.\n"})
+    link = tmp_path / "notes"
+    link.symlink_to(notes, target_is_directory=True)
+    with grimoire.open(notes / "kb.db") as kb:
+        kb.ingest([link], embed=False)
+        shutil.copyfile(notes / "kb.db", notes / "kb.db.old")
+        report = kb.ingest([link], embed=False)
+        # main: 5 skipped (kb.db, -wal, -shm, .checked, .old)
+        assert report.skipped == 0, kb.sources()
+        assert sorted(Path(r.path).name for r in kb.sources()) == ["a.md", "kb.db.md"]
+        watcher = watch.Watcher(kb, [link], options=FAST)
+        assert not watcher.wanted(str(link / "kb.db-wal"))
+        assert watcher.wanted(str(link / "kb.db.md"))
