@@ -6,7 +6,7 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -734,10 +734,12 @@ class Grimoire:
                 for cid in self.store.multi_source_concepts()]
 
     @_guarded
-    def lint(self) -> LintReport:
+    def lint(self, groups: Collection[str] = ()) -> LintReport:
         """What a careful editor would fix, grouped; `report.clean` when there is nothing.
         Kept until the store changes: a server's /health page and an assistant's `lint` tool
-        ask again and again (3-4 s each on a 2,300-passage store)."""
+        ask again and again (3-4 s each on a 2,300-passage store). Given `groups` without
+        "near-duplicate", a report with no near-duplicate check (not kept): the other groups
+        are the whole report's."""
         from grimoire.lint import concept_findings, lint, sections_about
 
         self._fresh()  # a resolve writes: the counter below is the one after it
@@ -754,8 +756,10 @@ class Grimoire:
                                  vectors=(lambda ids: self.store.entry_vectors(
                                      self.searcher.embedder.name, ids))
                                  if self.store.vector_counts()[0] else None)
-        report = lint(self.store, extra)
-        self._lint = (counter, report)  # a write during it: the next call reads again
+        duplicates = not groups or "near-duplicate" in groups
+        report = lint(self.store, extra, duplicates=duplicates)
+        if duplicates:
+            self._lint = (counter, report)  # a write during it: the next call reads again
         return report
 
     @_guarded
