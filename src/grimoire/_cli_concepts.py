@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -205,15 +205,8 @@ def render_graph(out: Console, g: Graph, *, whole: bool = False) -> None:
     follow after " · ", as `show` heads a concept, the kinds as words ("see also, wikilink"):
     "● Low-Rank Adaptation (LoRA) Fine-Tuning" read as one longer name where dim text shows
     no dimmer (piped, a plain terminal), and "see_also,wikilink" as code."""
-    labels = {n.id: n.label for n in g.nodes}
-    for n in g.nodes:
-        depth = f"[dim]{n.depth}[/dim] " if n.depth and not whole else "[bold]●[/bold] "
-        out.print(depth + safe(n.label) + (f" [dim]· {safe(n.kind)}[/dim]" if n.kind else ""))
-        for e in g.edges:
-            if e.source == n.id:
-                kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
-                out.print(f"    → {safe(labels.get(e.target, e.target))} "
-                          f"[dim]· {safe(kinds)}[/dim]")
+    for line in _graph_lines(g, whole, safe, "[dim]{}[/dim]", "[bold]{}[/bold]"):
+        out.print(line)
 
 
 def plain_graph(g: Graph, *, whole: bool = False) -> bool:
@@ -225,18 +218,25 @@ def plain_graph(g: Graph, *, whole: bool = False) -> bool:
     texts += [text for e in g.edges for text in (e.target, *e.kinds)]
     if any(c in text for text in texts for c in "\\\t\n"):
         return False
-    labels = {n.id: n.label for n in g.nodes}
-    lines = []
-    for n in g.nodes:
-        depth = f"{n.depth} " if n.depth and not whole else "● "
-        lines.append(depth + clean(n.label) + (f" · {clean(n.kind)}" if n.kind else ""))
-        for e in g.edges:
-            if e.source == n.id:
-                kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
-                lines.append(f"    → {clean(labels.get(e.target, e.target))} · {clean(kinds)}")
+    lines = list(_graph_lines(g, whole, clean, "{}", "{}"))
     if lines:
         click.echo("\n".join(lines))
     return True
+
+
+def _graph_lines(g: Graph, whole: bool, shown: Callable[[str], str], dim: str,
+                 bold: str) -> Iterator[str]:
+    """`render_graph`'s lines: names and kinds as `shown` makes them, `dim` and `bold` the
+    formats of what is dimmed and bold (rich's markup, or "{}" for plain lines)."""
+    labels = {n.id: n.label for n in g.nodes}
+    for n in g.nodes:
+        depth = dim.format(n.depth) + " " if n.depth and not whole else bold.format("●") + " "
+        yield depth + shown(n.label) + (" " + dim.format(f"· {shown(n.kind)}") if n.kind else "")
+        for e in g.edges:
+            if e.source == n.id:
+                kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
+                yield (f"    → {shown(labels.get(e.target, e.target))} "
+                       + dim.format(f"· {shown(kinds)}"))
 
 
 def _is_formula(tex: str) -> bool:
