@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import grimoire
+from grimoire.lint import GROUPS
 
 HEAVY = ("numpy", "onnxruntime", "tokenizers", "grimoire.ingest", "grimoire.readers",
          "grimoire.embed", "rich.progress", "rich.table", "http", "ssl",
@@ -380,3 +381,23 @@ def test_a_piped_ingest_and_stats_import_no_rich_and_print_what_rich_would(
     assert re.sub(r"\x1b\[\??[0-9;]*[a-zA-Z]", "", through_rich.stderr).endswith(
         piped.stderr)
     assert re.fullmatch(r"\d+ files seen, 0 failed\n", printed[-1]), printed
+    # `lint` and `graph`, piped, the same way (review52b): no rich, and `lint --group` of a
+    # group that is no near-duplicate imports no datasketch, scipy or numpy (0.4-0.6 s); then,
+    # in the same process, as rich prints them (as above).
+    # (every group but near-duplicates, which the seeds have none of)
+    groups = [arg for group in GROUPS if group != "near-duplicate" for arg in ("--group", group)]
+    lint_graph = [["graph"], ["graph", "LoRA"], ["lint", *groups]]
+    heavy = "{'rich', 'datasketch', 'scipy'}"
+    run = "".join(f"try:\n    main({['--db', str(tmp_path / 'piped.db'), *command]!r})\n"
+                  f"except SystemExit:\n    pass\nprint('@@', json.dumps(sorted("
+                  f"{{m.split('.')[0] for m in sys.modules}} & {heavy})))\n"
+                  for command in lint_graph)
+    code = (f"import json, os, sys\nfrom grimoire.cli import main\n{run}"
+            f"os.environ.update(FORCE_COLOR='1', COLUMNS='100000')\n{run}")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    *printed, _ = re.split(r"^@@ (.*)\n", done.stdout, flags=re.MULTILINE)
+    shown, imported = printed[::2], [json.loads(m) for m in printed[1::2]]
+    assert imported[:3] == [[], [], []], imported
+    assert "    → " in shown[1] and "findings in" in shown[2], shown
+    assert shown[:3] == [re.sub(r"\x1b\[[0-9;]*m", "", text) for text in shown[3:]]

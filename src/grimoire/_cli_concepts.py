@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+import click
 
 from grimoire._term import clean, safe
-from grimoire.graph import Graph
-from grimoire.model import Span
-from grimoire.resolve import Concept
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
     from grimoire.duplicates import DuplicateOf
+    from grimoire.graph import Graph
+    from grimoire.model import Span
+    from grimoire.resolve import Concept
     from grimoire.showing import Said
     from grimoire.store.concept_records import ConceptSummary
 
@@ -25,6 +27,8 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
     `hang` more after it). On a terminal it is wrapped at the terminal's width under its
     indent (an 80-column one broke words and ran them on at the margin, under the file:line
     headings); piped, a line of the source stays one line."""
+    from rich.text import Text
+
     from grimoire.cli import terminal, wrap_width
 
     body = text if isinstance(text, Text) else Text(clean(text), style=style)
@@ -69,6 +73,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     broken by an 80-column terminal mid-word at its margin); a URL stays whole. An entry with
     no definition shows its note's opening words from `said` (`Grimoire.said`), as the web
     page does: "(no definition)" was all `show Dropout` said of a one-sentence Dropout.md."""
+    from rich.text import Text
 
     def at(span: Span) -> str:
         line = f"{span.start_line}" if span.start_line == span.end_line else \
@@ -185,6 +190,8 @@ def _reference(out: Console, label: str, url: str) -> None:
         out.print("  " + text, highlight=False, markup=False, soft_wrap=True)
         return
     if label.strip():
+        from rich.text import Text
+
         _prose(out, Text(clean(f"• {label}", lines=False)), 2, hang=2)
         out.print("    " + clean(url, lines=False), highlight=False, markup=False,
                   soft_wrap=True)
@@ -198,15 +205,38 @@ def render_graph(out: Console, g: Graph, *, whole: bool = False) -> None:
     follow after " · ", as `show` heads a concept, the kinds as words ("see also, wikilink"):
     "● Low-Rank Adaptation (LoRA) Fine-Tuning" read as one longer name where dim text shows
     no dimmer (piped, a plain terminal), and "see_also,wikilink" as code."""
+    for line in _graph_lines(g, whole, safe, "[dim]{}[/dim]", "[bold]{}[/bold]"):
+        out.print(line)
+
+
+def plain_graph(g: Graph, *, whole: bool = False) -> bool:
+    """Piped, `render_graph`'s lines as rich prints them there (markup taken off, a line as
+    it is), without importing rich's console (~40 modules, 25-60 ms of a piped `graph`, issue
+    14). Not when a name or kind holds a backslash (rich's markup escape doubles one that ends
+    a name), a tab (set out in spaces) or a line break: False, printed by rich."""
+    texts = [text for n in g.nodes for text in (n.label, n.kind or "")]
+    texts += [text for e in g.edges for text in (e.target, *e.kinds)]
+    if any(c in text for text in texts for c in "\\\t\n"):
+        return False
+    lines = list(_graph_lines(g, whole, clean, "{}", "{}"))
+    if lines:
+        click.echo("\n".join(lines))
+    return True
+
+
+def _graph_lines(g: Graph, whole: bool, shown: Callable[[str], str], dim: str,
+                 bold: str) -> Iterator[str]:
+    """`render_graph`'s lines: names and kinds as `shown` makes them, `dim` and `bold` the
+    formats of what is dimmed and bold (rich's markup, or "{}" for plain lines)."""
     labels = {n.id: n.label for n in g.nodes}
     for n in g.nodes:
-        depth = f"[dim]{n.depth}[/dim] " if n.depth and not whole else "[bold]●[/bold] "
-        out.print(depth + safe(n.label) + (f" [dim]· {safe(n.kind)}[/dim]" if n.kind else ""))
+        depth = dim.format(n.depth) + " " if n.depth and not whole else bold.format("●") + " "
+        yield depth + shown(n.label) + (" " + dim.format(f"· {shown(n.kind)}") if n.kind else "")
         for e in g.edges:
             if e.source == n.id:
                 kinds = ", ".join(k.replace("_", " ") for k in e.kinds)
-                out.print(f"    → {safe(labels.get(e.target, e.target))} "
-                          f"[dim]· {safe(kinds)}[/dim]")
+                yield (f"    → {shown(labels.get(e.target, e.target))} "
+                       + dim.format(f"· {shown(kinds)}"))
 
 
 def _is_formula(tex: str) -> bool:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from grimoire.lint import Finding
     from grimoire.model import Answer, Span
     from grimoire.store import StoredEntry
 
@@ -518,7 +519,7 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
 
     Example: grimoire graph LoRA --depth 2 --dot | dot -Tsvg > lora.svg
     """
-    from grimoire._cli_concepts import render_graph
+    from grimoire._cli_concepts import plain_graph, render_graph
 
     if not name_words:  # /api/graph with no concept: the same record, without the drawing
         from grimoire.graph import Graph
@@ -532,7 +533,7 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
                                 "once; name one (grimoire graph NAME)")
         elif as_dot:
             click.echo(clean(whole.to_dot()), nl=False)
-        else:
+        elif terminal() or not plain_graph(whole, whole=True):
             render_graph(out(), whole, whole=True)
         return
     name = words(name_words, "name")
@@ -556,14 +557,22 @@ def graph(ctx: click.Context, name_words: tuple[str, ...], depth: int, concept_i
     elif as_dot:
         click.echo(clean(g.to_dot()), nl=False)
     else:
-        render_graph(out(), g)
+        piped = not terminal() and plain_graph(g)  # piped, no rich (issue 14)
+        if not piped:
+            render_graph(out(), g)
         if depth and len(g.nodes) == 1 and not g.edges:
             # A lone "● Layer Normalization" looked like output cut short (round 35: a folder
             # of paper notes that link only to arXiv).
-            out().print("  [dim]no link to or from another concept[/dim]")
+            if piped:
+                click.echo("  no link to or from another concept")
+            else:
+                out().print("  [dim]no link to or from another concept[/dim]")
     if cut and not as_json:
-        err().print(f"cut at {GRAPH_LIMIT:,} concepts: a smaller --depth shows every one",
-                    highlight=False, markup=False)
+        said = f"cut at {GRAPH_LIMIT:,} concepts: a smaller --depth shows every one"
+        if _tty(sys.stderr):
+            err().print(said, highlight=False, markup=False)
+        else:  # as rich prints it piped (`_cli_ingest._say`)
+            click.echo(said, err=True)
 
 
 @main.command()
@@ -643,7 +652,8 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(GROUPS)}",
                                  param_hint="--group")
     kb = kb_of(ctx)
-    if err().is_terminal and not as_json:
+    # `_tty` first: piped, rich's console is not asked (nor imported to be)
+    if not as_json and _tty(sys.stderr) and err().is_terminal:
         # A first check reads every passage and entry: all.db 17 s of a silent terminal on
         # a loaded machine. Said while it runs, as the /health page says it (round 46).
         from rich.live import Live
@@ -652,14 +662,21 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
         stats = kb.stats()
         said = f"checking {stats.passages:,} passages and {stats.entries:,} entries for problems…"
         with Live(Spinner("dots", said), console=err(), transient=True):  # drawn at once
-            report = kb.lint()
+            report = kb.lint(groups)
     else:
-        report = kb.lint()
+        report = kb.lint(groups)
     by_group = report.by_group()
     if groups:
         by_group = {g: fs for g, fs in by_group.items() if g in groups}
     if as_json:
         emit_json(serialize.lint_report(report, groups))
+    elif not terminal():  # as rich prints it piped, without importing it (issue 14)
+        lines = []
+        for group, findings in by_group.items():
+            lines.append(f"{group} ({len(findings)})")
+            lines += (f"  {clean(f'{where(f.span.path)}:{f.span.start_line}', lines=False)}: "
+                      f"{clean(f.message, lines=False)}" for f in findings)
+        click.echo("\n".join([*lines, _lint_total(by_group)]))
     else:
         # On a terminal, a group of hundreds (a glossary's title-only stubs) pushed every other
         # group off the screen: each shows its first lines and how to see the rest. A pipe, or
@@ -672,11 +689,16 @@ def lint(ctx: click.Context, groups: tuple[str, ...], as_json: bool) -> None:
             if cap is not None and len(findings) > cap:
                 out().print(f"  … {len(findings) - cap} more: grimoire lint --group {group}",
                             highlight=False, markup=False)
-        total = sum(len(fs) for fs in by_group.values())
-        out().print(f"{total} finding{'s' if total != 1 else ''} in {len(by_group)} "
-                    f"group{'s' if len(by_group) != 1 else ''}" if total else "clean")
+        out().print(_lint_total(by_group))
     if any(by_group.values()):
         sys.exit(1)
+
+
+def _lint_total(by_group: dict[str, list[Finding]]) -> str:
+    """`lint`'s last line: how many findings in how many groups, or "clean"."""
+    total = sum(len(fs) for fs in by_group.values())
+    return (f"{total} finding{'s' if total != 1 else ''} in {len(by_group)} "
+            f"group{'s' if len(by_group) != 1 else ''}" if total else "clean")
 
 
 @main.command()

@@ -6,7 +6,7 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -734,10 +734,13 @@ class Grimoire:
                 for cid in self.store.multi_source_concepts()]
 
     @_guarded
-    def lint(self) -> LintReport:
+    def lint(self, groups: Collection[str] = ()) -> LintReport:
         """What a careful editor would fix, grouped; `report.clean` when there is nothing.
         Kept until the store changes: a server's /health page and an assistant's `lint` tool
-        ask again and again (3-4 s each on a 2,300-passage store)."""
+        ask again and again (3-4 s each on a 2,300-passage store). Given `groups`, a report
+        without the near-duplicate check (datasketch, scipy, numpy: 0.4-0.6 s to import) or
+        the vectors' say in conflicts (the embedder's module, numpy) when those groups are not
+        among them, and not kept: the groups asked for are the whole report's (issue 14)."""
         from grimoire.lint import concept_findings, lint, sections_about
 
         self._fresh()  # a resolve writes: the counter below is the one after it
@@ -747,15 +750,18 @@ class Grimoire:
         from grimoire.resolve import view
 
         wanted = view.wanted_pages(self.store, include_parts=True)  # and links to no page
+        duplicates = not groups or "near-duplicate" in groups
+        conflicts = not groups or "conflict" in groups
         extra = concept_findings(wanted, self.dead_links(), self.multi_source(),
                                  uses=self.store.unresolved_links("wanted"),
                                  label_places=self.store.label_places,
                                  discussed=lambda page: sections_about(self.store, page),
                                  vectors=(lambda ids: self.store.entry_vectors(
                                      self.searcher.embedder.name, ids))
-                                 if self.store.vector_counts()[0] else None)
-        report = lint(self.store, extra)
-        self._lint = (counter, report)  # a write during it: the next call reads again
+                                 if conflicts and self.store.vector_counts()[0] else None)
+        report = lint(self.store, extra, duplicates=duplicates)
+        if duplicates and conflicts:
+            self._lint = (counter, report)  # a write during it: the next call reads again
         return report
 
     @_guarded

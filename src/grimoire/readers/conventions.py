@@ -367,7 +367,6 @@ def is_file_name(title: str) -> bool:
     return _FILE_TITLE.fullmatch(title.strip()) is not None
 
 
-@lru_cache(maxsize=4096)  # a note's readers ask it of one title twice or more (issue 14)
 def names_no_concept(title: str) -> bool:
     """Whether a note's title names nothing a reader would look up: a day (a journal page,
     `days.is_date_title`), a tool's "Untitled", a template's placeholder (`{{title}}`,
@@ -381,6 +380,15 @@ def names_no_concept(title: str) -> bool:
     >>> names_no_concept("Gini Index"), names_no_concept("Homework")
     (False, False)
     """
+    if len(title) > CACHED_HEADING_CHARS:  # a heading of 100,000 characters is not kept
+        return _names_no_concept.__wrapped__(title)
+    return _names_no_concept(title)
+
+
+# A note's readers ask it of one title twice or more (issue 14): remembered as `heading_key`
+# is, not for a title too long to be a name (review52b: 4,096 huge headings were kept).
+@lru_cache(maxsize=4096)
+def _names_no_concept(title: str) -> bool:
     stripped = title.strip()
     dated = _DATED_NOTES.fullmatch(stripped) or _NOTES_OF_DAY.fullmatch(stripped)
     period = dated[1] if dated is not None else stripped

@@ -163,7 +163,9 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _long_int)
 # `yes`, `on`, `null`) the YAML 1.1 resolver itself says (`_string`). Composing it with PyYAML
 # was 5% of a generated note's read (issue 14).
 _WORDS = r"[A-Za-z][\w.-]*(?: [A-Za-z0-9][\w.-]*)*"
-_SIMPLE_LINE = re.compile(rf"(?P<key>[A-Za-z][\w-]*):[ ]+(?:(?P<words>{_WORDS})"
+# A key of at most 1,024 characters: libyaml finds no simple key longer (review52b: a key of
+# 1,025 letters was read here, where PyYAML refuses the front matter).
+_SIMPLE_LINE = re.compile(rf"(?P<key>[A-Za-z][\w-]{{0,1023}}):[ ]+(?:(?P<words>{_WORDS})"
                           rf"|\[[ ]*(?P<items>{_WORDS}(?:[ ]*,[ ]*{_WORDS})*)?[ ]*\])[ ]*",
                           re.ASCII)
 _ITEM_COMMA = re.compile(r"[ ]*,[ ]*")
