@@ -213,6 +213,10 @@ def test_round49_no_words_names_and_code(
             assert ("Abbreviation for" in said) is not on, (on, said)
             assert "small sums" in said, said
         assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
+        # review52e: the letters asked for in other words keep the pointer (`STANDS_FOR_WORDS`)
+        for question in ("What does XPU abbreviate?", "What is the long name of XPU?",
+                         "What do the letters XPU mean?"):
+            assert "Cross Processing Unit" in kb.ask(question).answer, question
         # "what is the Y of a X?" with X one word and Y in no passage (`OF_THING`); "meta-
         # learning" named as one word (`HYPHEN_COVER`); "expensive" speaks of cost
         # (`RANK_EXPENSIVE`).

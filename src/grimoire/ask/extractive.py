@@ -530,6 +530,17 @@ _STANDS_FOR = [re.compile(p, re.IGNORECASE) for p in (
     rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:acronym|abbreviation|initialism)\s+{_SHORT}\s+mean\b",
     rf"^\s*expand\s+{_OF_ACRONYM}{_SHORT}",
 )]
+# Round 52 (review52e): "What does DQN abbreviate?", "What is the long name of GAN?" and "What
+# do the letters IoU mean?" ask for the letters too; unread, `REDIRECT_TARGET` put the entry
+# pointed to in place of the vault's "Abbreviation for Deep Q-Network", the answer
+# (`STANDS_FOR_WORDS`; False: off).
+STANDS_FOR_WORDS = True
+_STANDS_FOR_MORE = [re.compile(p, re.IGNORECASE) for p in (
+    rf"\bwhat\s+(?:does|do|did)\s+{_OF_ACRONYM}{_SHORT}\s+abbreviate\b",
+    rf"\blong\s+name\s+of\s+{_OF_ACRONYM}{_SHORT}",
+    rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?letters\s+(?:(?:in|of)\s+)?{_OF_ACRONYM}{_SHORT}"
+    rf"\s+(?:mean|stand\s+for)\b",
+)]
 # "What does RLHF mean?" asks for the letters only when the word is written as an acronym.
 _MEANS = re.compile(
     r"\b(?i:what\s+(?:does|do))\s+(?P<short>[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*)\s+(?i:mean)\b")
@@ -541,7 +552,8 @@ def stands_for(question: str, *, means: bool = True) -> str | None:
     """The acronym whose letters the question asks to spell out ("LoRA" for "what is LoRA short
     for?"), or None. `means`: "what does MSE mean?" counts too; it asks for the definition as
     well, so only the answer's lead spells the letters out for it (`means=False` leaves it)."""
-    for pattern in (*_STANDS_FOR, *([_MEANS] if means else [])):
+    more = _STANDS_FOR_MORE if STANDS_FOR_WORDS else []
+    for pattern in (*_STANDS_FOR, *more, *([_MEANS] if means else [])):
         m = pattern.search(question)
         if m is not None and len(m.group("short")) <= 8:
             return m.group("short")
