@@ -97,6 +97,9 @@ NOTES = {
                     "a new range.\n\n## Rectifier\n\nThe rectifier is less "
                     "computationally expensive than the logistic curve, as it only compares "
                     "its input with zero.\n",
+    # review52e: a word the notes write joined, asked with a hyphen.
+    "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
+                       "an earlier run left behind.\n",
 }
 
 
@@ -233,3 +236,9 @@ def test_round49_no_words_names_and_code(
                 if on and quoted:
                     assert quoted in said.answer, said.answer
         assert "small sums" in kb.ask("What is the purpose of an XPU?").answer
+        # review52e: asked with a hyphen, written joined (`HYPHEN_SPLIT`)
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "HYPHEN_SPLIT", on)
+            said = kb.ask("What is warm-starting?")
+            assert said.abstained is not on, (on, said.answer)
+        assert "earlier run" in said.answer, said.answer

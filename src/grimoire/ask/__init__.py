@@ -33,8 +33,10 @@ from grimoire.ask.extractive import (
     content_words,
     expansion,
     gives_example,
+    hyphen_parts,
     joined_stems,
     name_forms,
+    parts_held,
     prefer_named,
     score_sentences,
     spells_out,
@@ -315,6 +317,7 @@ def subject_missing(question: str, best: Scored) -> bool:
     c = best.candidate
     said = " ".join([best.text, c.concept or "", c.title, *c.heading_path])
     have = {stem(w) for w in re.findall(r"\w+", said)} | joined_stems(said)
+    have |= parts_held(hyphen_parts(question), have)
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have

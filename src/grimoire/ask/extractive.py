@@ -134,6 +134,31 @@ def joined_stems(text: str) -> set[str]:
     return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
 
 
+# Round 52 (review52e): the other way round, "What is warm-starting?" was refused where the
+# notes write "warmstarting", and hf-docs' "What is pre-training?" answered from the IA3 page,
+# not the glossary's "pretrained model": a word the question writes with a hyphen inside is
+# held by a sentence, label or name that holds it joined (`HYPHEN_SPLIT`; False: off).
+HYPHEN_SPLIT = True
+
+
+def hyphen_parts(question: str) -> list[tuple[str, frozenset[str]]]:
+    """The question's hyphenated words, each as its joined stem and its parts' stems
+    ("warmstart", {"warm", "start"} for "warm-starting"); empty when HYPHEN_SPLIT is off."""
+    if not HYPHEN_SPLIT or "-" not in question:
+        return []
+    return [(stem(m[0].replace("-", "")), frozenset(stem(p) for p in m[0].split("-")))
+            for m in _HYPHENATED.finditer(question)]
+
+
+def parts_held(parts: Sequence[tuple[str, frozenset[str]]], words: set[str]) -> set[str]:
+    """The part stems of each hyphenated question word whose joined stem `words` hold."""
+    out: set[str] = set()
+    for joined, each in parts:
+        if joined in words:
+            out |= each
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A sentence of a candidate passage, with its scores."""
@@ -357,11 +382,13 @@ def score_sentences(
     maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
     instance = bool(EXAMPLE_PENALTY) and not _ASKS_EXAMPLE.search(q.text)
+    split = hyphen_parts(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
         label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
         context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
+        context |= parts_held(split, context)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -372,6 +399,7 @@ def score_sentences(
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
             words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
+            words |= parts_held(split, words)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
             # by its opposite ("... the suboptimal, non-sliding-window strategy").
