@@ -97,7 +97,11 @@ NOTES = {
                     "a new range.\n\n## Rectifier\n\nThe rectifier is less "
                     "computationally expensive than the logistic curve, as it only compares "
                     "its input with zero.\n",
-    # review52e: a word the notes write joined, asked with a hyphen.
+    # review52e: a pointer that says more than where it points; a word the notes write
+    # joined, asked with a hyphen.
+    "YPU.md": "Abbreviation for the Yield Processing Unit (YPU), which was once called the "
+              "Yarn Processing Unit.\n",
+    "Yield Processing Unit (YPU).md": "A board that weighs many small guesses at once.\n",
     "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
                        "an earlier run left behind.\n",
 }
@@ -236,6 +240,11 @@ def test_round49_no_words_names_and_code(
                 if on and quoted:
                     assert quoted in said.answer, said.answer
         assert "small sums" in kb.ask("What is the purpose of an XPU?").answer
+        # review52e: a pointer with more to say stays (`REDIRECT_BARE`)
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "REDIRECT_BARE", on)
+            said = kb.ask("What is YPU?").answer
+            assert ("Yarn Processing Unit" in said) is on, (on, said)
         # review52e: asked with a hyphen, written joined (`HYPHEN_SPLIT`)
         for on in (False, True):
             monkeypatch.setattr(extractive, "HYPHEN_SPLIT", on)

@@ -1428,6 +1428,11 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 REDIRECT_TARGET = True
 _REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s+for\s+"
                        r"(?P<to>[^.;:!?]+?)\s*\.?\s*$", re.IGNORECASE)
+# Round 52 (review52e): "Abbreviation for the Learning Interpretability Tool (LIT), which was
+# previously known as the Language Interpretability Tool." (the vault's LIT page) says more
+# than where it points, and that was lost: a pointer names its target and stops, no comma
+# (`REDIRECT_BARE`; False: off).
+REDIRECT_BARE = True
 
 
 def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
@@ -1438,7 +1443,7 @@ def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
         return out
     for s in scored:
         m = _REDIRECT.match(s.text)
-        if m is None:
+        if m is None or (REDIRECT_BARE and "," in m.group("to")):
             continue
         forms = name_forms(m.group("to"))
         target = next((t for t in out if t.index == 0
