@@ -251,3 +251,7 @@ def test_round49_no_words_names_and_code(
             said = kb.ask("What is warm-starting?")
             assert said.abstained is not on, (on, said.answer)
         assert "earlier run" in said.answer, said.answer
+        # Stems are cut short: "Programmer-Interpreter" joined is "Programmer"'s stem, which
+        # holds no "Interpreter".
+        asked_split = extractive.hyphen_parts("Who built the Neural Programmer-Interpreter?")
+        assert not extractive.parts_held(asked_split, {extractive.stem("Programmer")})

@@ -146,8 +146,15 @@ def hyphen_parts(question: str) -> list[tuple[str, frozenset[str]]]:
     ("warmstart", {"warm", "start"} for "warm-starting"); empty when HYPHEN_SPLIT is off."""
     if not HYPHEN_SPLIT or "-" not in question:
         return []
-    return [(stem(m[0].replace("-", "")), frozenset(stem(p) for p in m[0].split("-")))
-            for m in _HYPHENATED.finditer(question)]
+    out = []
+    for m in _HYPHENATED.finditer(question):
+        parts = m[0].split("-")
+        joined = stem("".join(parts))
+        # A stem is cut short: "Programmer-Interpreter" joined is "Programmer"'s stem, and a
+        # sentence that holds "Programmer" alone holds no "Interpreter".
+        if joined != stem(parts[0]):
+            out.append((joined, frozenset(stem(p) for p in parts)))
+    return out
 
 
 def parts_held(parts: Sequence[tuple[str, frozenset[str]]], words: set[str]) -> set[str]:
