@@ -251,6 +251,10 @@ def test_round49_no_words_names_and_code(
             said = kb.ask("What is warm-starting?")
             assert said.abstained is not on, (on, said.answer)
         assert "earlier run" in said.answer, said.answer
+        # A hyphenated name has two forms (`HYPHEN_COVER`), each the name of its page: "the
+        # meta-learning agent" is the meta-learning page's, no neighbour's.
+        said = kb.ask("How does the meta-learning agent improve its procedure?")
+        assert "learning procedure" in said.answer, said.answer
         # Stems are cut short: "Programmer-Interpreter" joined is "Programmer"'s stem, which
         # holds no "Interpreter".
         asked_split = extractive.hyphen_parts("Who built the Neural Programmer-Interpreter?")

@@ -916,17 +916,20 @@ def _names_the_notes(question: str) -> bool:
 
 def _in_a_name(word: str, evidence: Evidence) -> bool:
     """True when `word` is a word of the name of a passage found."""
-    form = " ".join(name_forms(word))
-    return bool(form) and any(form in f.split() for c in evidence.candidates
-                              for f in name_forms(c.concept, c.title, *c.heading_path[-1:]))
+    # Round 52 (review52e): a hyphenated word has two forms ("meta learn", "metalearn",
+    # `HYPHEN_COVER`); joined by a space they were no name, and "How does the Q-learning agent
+    # behave ...?" (fresh10, report) was refused as a neighbour.
+    forms = name_forms(word)
+    return any(form in f.split() for c in evidence.candidates
+               for f in name_forms(c.concept, c.title, *c.heading_path[-1:]) for form in forms)
 
 
 def _names_a_passage(word: str, evidence: Evidence) -> bool:
     """True when `word` alone is the name (concept, title or last heading) of a passage
     found."""
-    form = " ".join(name_forms(word))
-    return bool(form) and any(form in name_forms(c.concept, c.title, *c.heading_path[-1:])
-                              for c in evidence.candidates)
+    forms = name_forms(word)
+    return any(forms & name_forms(c.concept, c.title, *c.heading_path[-1:])
+               for c in evidence.candidates)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
