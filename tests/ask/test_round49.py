@@ -97,6 +97,13 @@ NOTES = {
                     "a new range.\n\n## Rectifier\n\nThe rectifier is less "
                     "computationally expensive than the logistic curve, as it only compares "
                     "its input with zero.\n",
+    # review52e: a pointer that says more than where it points; a word the notes write
+    # joined, asked with a hyphen.
+    "YPU.md": "Abbreviation for the Yield Processing Unit (YPU), which was once called the "
+              "Yarn Processing Unit.\n",
+    "Yield Processing Unit (YPU).md": "A board that weighs many small guesses at once.\n",
+    "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
+                       "an earlier run left behind.\n",
 }
 
 
@@ -213,6 +220,10 @@ def test_round49_no_words_names_and_code(
             assert ("Abbreviation for" in said) is not on, (on, said)
             assert "small sums" in said, said
         assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
+        # review52e: the letters asked for in other words keep the pointer (`STANDS_FOR_WORDS`)
+        for question in ("What does XPU abbreviate?", "What is the long name of XPU?",
+                         "What do the letters XPU mean?"):
+            assert "Cross Processing Unit" in kb.ask(question).answer, question
         # "what is the Y of a X?" with X one word and Y in no passage (`OF_THING`); "meta-
         # learning" named as one word (`HYPHEN_COVER`); "expensive" speaks of cost
         # (`RANK_EXPENSIVE`).
@@ -229,3 +240,22 @@ def test_round49_no_words_names_and_code(
                 if on and quoted:
                     assert quoted in said.answer, said.answer
         assert "small sums" in kb.ask("What is the purpose of an XPU?").answer
+        # review52e: a pointer with more to say stays (`REDIRECT_BARE`)
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "REDIRECT_BARE", on)
+            said = kb.ask("What is YPU?").answer
+            assert ("Yarn Processing Unit" in said) is on, (on, said)
+        # review52e: asked with a hyphen, written joined (`HYPHEN_SPLIT`)
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "HYPHEN_SPLIT", on)
+            said = kb.ask("What is warm-starting?")
+            assert said.abstained is not on, (on, said.answer)
+        assert "earlier run" in said.answer, said.answer
+        # A hyphenated name has two forms (`HYPHEN_COVER`), each the name of its page: "the
+        # meta-learning agent" is the meta-learning page's, no neighbour's.
+        said = kb.ask("How does the meta-learning agent improve its procedure?")
+        assert "learning procedure" in said.answer, said.answer
+        # Stems are cut short: "Programmer-Interpreter" joined is "Programmer"'s stem, which
+        # holds no "Interpreter".
+        asked_split = extractive.hyphen_parts("Who built the Neural Programmer-Interpreter?")
+        assert not extractive.parts_held(asked_split, {extractive.stem("Programmer")})

@@ -33,8 +33,10 @@ from grimoire.ask.extractive import (
     content_words,
     expansion,
     gives_example,
+    hyphen_parts,
     joined_stems,
     name_forms,
+    parts_held,
     prefer_named,
     score_sentences,
     spells_out,
@@ -315,6 +317,7 @@ def subject_missing(question: str, best: Scored) -> bool:
     c = best.candidate
     said = " ".join([best.text, c.concept or "", c.title, *c.heading_path])
     have = {stem(w) for w in re.findall(r"\w+", said)} | joined_stems(said)
+    have |= parts_held(hyphen_parts(question), have)
     # "deep convolutional GAN" is "Deep Convolutional Generative Adversarial Network (DCGAN)"
     have |= {stem(w) for w in _acronym_words(subject, c.concept, c.title, *c.heading_path)}
     return not want & have if m is who else not want <= have
@@ -913,17 +916,20 @@ def _names_the_notes(question: str) -> bool:
 
 def _in_a_name(word: str, evidence: Evidence) -> bool:
     """True when `word` is a word of the name of a passage found."""
-    form = " ".join(name_forms(word))
-    return bool(form) and any(form in f.split() for c in evidence.candidates
-                              for f in name_forms(c.concept, c.title, *c.heading_path[-1:]))
+    # Round 52 (review52e): a hyphenated word has two forms ("meta learn", "metalearn",
+    # `HYPHEN_COVER`); joined by a space they were no name, and "How does the Q-learning agent
+    # behave ...?" (fresh10, report) was refused as a neighbour.
+    forms = name_forms(word)
+    return any(form in f.split() for c in evidence.candidates
+               for f in name_forms(c.concept, c.title, *c.heading_path[-1:]) for form in forms)
 
 
 def _names_a_passage(word: str, evidence: Evidence) -> bool:
     """True when `word` alone is the name (concept, title or last heading) of a passage
     found."""
-    form = " ".join(name_forms(word))
-    return bool(form) and any(form in name_forms(c.concept, c.title, *c.heading_path[-1:])
-                              for c in evidence.candidates)
+    forms = name_forms(word)
+    return any(forms & name_forms(c.concept, c.title, *c.heading_path[-1:])
+               for c in evidence.candidates)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")

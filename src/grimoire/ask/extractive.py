@@ -134,6 +134,38 @@ def joined_stems(text: str) -> set[str]:
     return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
 
 
+# Round 52 (review52e): the other way round, "What is warm-starting?" was refused where the
+# notes write "warmstarting", and hf-docs' "What is pre-training?" answered from the IA3 page,
+# not the glossary's "pretrained model": a word the question writes with a hyphen inside is
+# held by a sentence, label or name that holds it joined (`HYPHEN_SPLIT`; False: off).
+HYPHEN_SPLIT = True
+
+
+def hyphen_parts(question: str) -> list[tuple[str, frozenset[str]]]:
+    """The question's hyphenated words, each as its joined stem and its parts' stems
+    ("warmstart", {"warm", "start"} for "warm-starting"); empty when HYPHEN_SPLIT is off."""
+    if not HYPHEN_SPLIT or "-" not in question:
+        return []
+    out = []
+    for m in _HYPHENATED.finditer(question):
+        parts = m[0].split("-")
+        joined = stem("".join(parts))
+        # A stem is cut short: "Programmer-Interpreter" joined is "Programmer"'s stem, and a
+        # sentence that holds "Programmer" alone holds no "Interpreter".
+        if joined != stem(parts[0]):
+            out.append((joined, frozenset(stem(p) for p in parts)))
+    return out
+
+
+def parts_held(parts: Sequence[tuple[str, frozenset[str]]], words: set[str]) -> set[str]:
+    """The part stems of each hyphenated question word whose joined stem `words` hold."""
+    out: set[str] = set()
+    for joined, each in parts:
+        if joined in words:
+            out |= each
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A sentence of a candidate passage, with its scores."""
@@ -357,11 +389,13 @@ def score_sentences(
     maker = bool(MAKER_BONUS and _WHO_MADE.match(q.text))
     subject = asked_subject(q.text)
     instance = bool(EXAMPLE_PENALTY) and not _ASKS_EXAMPLE.search(q.text)
+    split = hyphen_parts(q.text)
     for cand in candidates:
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
         label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
         context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
+        context |= parts_held(split, context)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
         spelled = _spelled_in(q.text, cand)
@@ -372,6 +406,7 @@ def score_sentences(
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
             words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
+            words |= parts_held(split, words)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
             # by its opposite ("... the suboptimal, non-sliding-window strategy").
@@ -530,6 +565,17 @@ _STANDS_FOR = [re.compile(p, re.IGNORECASE) for p in (
     rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:acronym|abbreviation|initialism)\s+{_SHORT}\s+mean\b",
     rf"^\s*expand\s+{_OF_ACRONYM}{_SHORT}",
 )]
+# Round 52 (review52e): "What does DQN abbreviate?", "What is the long name of GAN?" and "What
+# do the letters IoU mean?" ask for the letters too; unread, `REDIRECT_TARGET` put the entry
+# pointed to in place of the vault's "Abbreviation for Deep Q-Network", the answer
+# (`STANDS_FOR_WORDS`; False: off).
+STANDS_FOR_WORDS = True
+_STANDS_FOR_MORE = [re.compile(p, re.IGNORECASE) for p in (
+    rf"\bwhat\s+(?:does|do|did)\s+{_OF_ACRONYM}{_SHORT}\s+abbreviate\b",
+    rf"\blong\s+name\s+of\s+{_OF_ACRONYM}{_SHORT}",
+    rf"\bwhat\s+(?:does|do)\s+(?:the\s+)?letters\s+(?:(?:in|of)\s+)?{_OF_ACRONYM}{_SHORT}"
+    rf"\s+(?:mean|stand\s+for)\b",
+)]
 # "What does RLHF mean?" asks for the letters only when the word is written as an acronym.
 _MEANS = re.compile(
     r"\b(?i:what\s+(?:does|do))\s+(?P<short>[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*)\s+(?i:mean)\b")
@@ -541,7 +587,8 @@ def stands_for(question: str, *, means: bool = True) -> str | None:
     """The acronym whose letters the question asks to spell out ("LoRA" for "what is LoRA short
     for?"), or None. `means`: "what does MSE mean?" counts too; it asks for the definition as
     well, so only the answer's lead spells the letters out for it (`means=False` leaves it)."""
-    for pattern in (*_STANDS_FOR, *([_MEANS] if means else [])):
+    more = _STANDS_FOR_MORE if STANDS_FOR_WORDS else []
+    for pattern in (*_STANDS_FOR, *more, *([_MEANS] if means else [])):
         m = pattern.search(question)
         if m is not None and len(m.group("short")) <= 8:
             return m.group("short")
@@ -1388,6 +1435,11 @@ def choose(scored: Sequence[Scored], q: Question, most: int = 3,
 REDIRECT_TARGET = True
 _REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s+for\s+"
                        r"(?P<to>[^.;:!?]+?)\s*\.?\s*$", re.IGNORECASE)
+# Round 52 (review52e): "Abbreviation for the Learning Interpretability Tool (LIT), which was
+# previously known as the Language Interpretability Tool." (the vault's LIT page) says more
+# than where it points, and that was lost: a pointer names its target and stops, no comma
+# (`REDIRECT_BARE`; False: off).
+REDIRECT_BARE = True
 
 
 def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
@@ -1398,7 +1450,7 @@ def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
         return out
     for s in scored:
         m = _REDIRECT.match(s.text)
-        if m is None:
+        if m is None or (REDIRECT_BARE and "," in m.group("to")):
             continue
         forms = name_forms(m.group("to"))
         target = next((t for t in out if t.index == 0
