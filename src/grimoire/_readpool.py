@@ -40,6 +40,10 @@ _GROUP = 8
 # and waited there, 7% of its time, for the parent to come back, and with both workers
 # waiting a core sat idle (issue 14). The system may cap it lower (`net.core.wmem_max`).
 _SEND_BUFFER = 1 << 20
+# What a worker sends once it has run `prepare` (its imports) and set its memory limit: its
+# first file's time budget starts when the parent reads it (round 52; it started at dispatch,
+# and the imports counted against the first file's seconds). No result is ever empty bytes.
+_READY = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,9 @@ class _Worker:
         self.conn = here
         # Sent and not yet answered, oldest first: the worker is reading the first.
         self.jobs: deque[Any] = deque()
+        # Until `_READY` comes, the deadline is the worker's own, for its `prepare`: as long
+        # as its first file's budget, which starts only then.
+        self.ready = False
         self.deadline = 0.0
         self.bytes = 0  # the `cost` of the queued jobs
 
@@ -167,8 +174,9 @@ def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _die_with_parent(parent)
         parent_end.close()  # so that the parent's death reads as end of file here
-        prepare()  # the worker's own imports, outside the first file's budget
+        prepare()  # the worker's own imports, outside the first file's budget (both of them)
         _limit_memory(memory)
+        conn.send_bytes(_READY)
         while True:
             try:
                 jobs = _recv(conn)
@@ -186,8 +194,9 @@ class ReadPool(Generic[J, R]):
     """Runs `read` on each job in `workers` processes, within `budget` per job.
 
     `failed(job, reason)` makes the result for a job whose worker was stopped or died;
-    `prepare()`, run in each worker before its memory budget is set, imports what reading
-    will need (a reader imported under it counted against the first file's budget);
+    `prepare()`, run in each worker before its memory budget is set and before its first
+    file's time budget starts, imports what reading will need (a reader imported under them
+    counted against the first file's budgets); it has as long as that file to run;
     `seconds(job)`, when given, is that job's time budget instead of the budget's.
 
     Each worker holds up to `depth` jobs, as long as their `cost` (the bytes of the files, say)
@@ -244,10 +253,13 @@ class ReadPool(Generic[J, R]):
                     if not worker.jobs:
                         continue
                     job: J = worker.jobs[0]
+                    if not worker.ready and worker.conn in ready and self._started(worker):
+                        continue
                     if worker.conn in ready:
                         result = self._receive(worker)
                     elif time.monotonic() >= worker.deadline:
-                        reason = f"reading took over {self.seconds(job):g} s; stopped"
+                        what = "reading" if worker.ready else "the reader process's start"
+                        reason = f"{what} took over {self.seconds(job):g} s; stopped"
                         result = self.failed(job, reason)
                     else:
                         continue
@@ -273,6 +285,17 @@ class ReadPool(Generic[J, R]):
         if ready_of is None:  # no poll() on this system
             return wait([w.conn for w in busy], timeout=timeout)
         return ready_of(busy, timeout)
+
+    def _started(self, worker: _Worker) -> bool:
+        """Read a worker's `_READY` and start its first file's budget; False if it died
+        before (its first file fails as a death, `_receive`)."""
+        try:
+            worker.conn.recv_bytes()
+        except (EOFError, OSError):
+            return False
+        worker.ready = True
+        worker.deadline = time.monotonic() + self.seconds(worker.jobs[0])
+        return True
 
     def _receive(self, worker: _Worker) -> R:
         try:
