@@ -349,7 +349,8 @@ def test_a_logseq_graphs_own_folder_is_ignored_a_users_logseq_folder_is_not(tmp_
 
 class _Child:
     """A CLI process whose stderr a thread reads as it comes: a `readline` in the test would
-    block past any deadline on a child that hangs without a line (round 52)."""
+    block past any deadline on a child that hangs without a line (round 52). Killed, if it
+    still runs, when the `with` ends."""
 
     def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -382,7 +383,17 @@ class _Child:
         """Everything the child said, once it has exited."""
         self.proc.wait(timeout=DEADLINE)
         self.reader.join(DEADLINE)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
         return self.said()
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.alive():
+            self.proc.kill()
+        self.finish()
 
 
 def _cli(db: Path, folder: Path) -> _Child:
@@ -392,10 +403,10 @@ def _cli(db: Path, folder: Path) -> _Child:
 
 @pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
-    child = _cli(tmp_path / "kb.db", vault)
-    child.wait_for("start:")
-    child.proc.send_signal(signal.SIGINT)
-    stderr = child.finish()
+    with _cli(tmp_path / "kb.db", vault) as child:
+        child.wait_for("start:")
+        child.proc.send_signal(signal.SIGINT)
+        stderr = child.finish()
     assert child.proc.returncode == 130
     assert "Traceback" not in stderr, stderr
     assert stderr.strip().splitlines()[-1] == "stopped watching", stderr
@@ -404,13 +415,12 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
 @pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: Path) -> None:
     db = tmp_path / "kb.db"
-    child = _cli(db, vault)
-    child.wait_for("start:")
-    for i in range(200):
-        note(vault, f"k/n{i:03d}.md", f"Killed Term {i}", f"Written while killed {i}.")
-    time.sleep(0.5)  # let it be in the middle of something; what it is does not matter
-    child.proc.kill()
-    child.finish()
+    with _cli(db, vault) as child:
+        child.wait_for("start:")
+        for i in range(200):
+            note(vault, f"k/n{i:03d}.md", f"Killed Term {i}", f"Written while killed {i}.")
+        time.sleep(0.5)  # let it be in the middle of something; what it is does not matter
+    # killed by the `with`
     with grimoire.open(db) as kb:
         assert kb.store.integrity_check() == "ok"
         watcher = Watcher(kb, [vault], options=FAST)
