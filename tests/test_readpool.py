@@ -143,7 +143,7 @@ def test_a_worker_that_dies_costs_the_file_it_was_reading_only(tmp_path: Path) -
 
 
 def _start_slowly() -> None:
-    time.sleep(1.5)  # a worker's imports, longer than a file's budget (a cold cache, a load)
+    time.sleep(1.2)  # a worker's imports, longer than a file's budget (a cold cache, a load)
 
 
 def _start_never() -> None:
@@ -159,10 +159,10 @@ def test_a_workers_imports_are_not_its_first_files_time(tmp_path: Path) -> None:
     pool = ReadPool(_read, _failed, Budget(1, 1 << 30), workers=1, prepare=_start_slowly)
     assert [result for _, result in pool.run(jobs)] == [b"x" * RESULT] * 2
     pool = ReadPool(_read, _failed, Budget(60, 1 << 30), workers=1, prepare=_start_never,
-                    prepare_seconds=1)
+                    prepare_seconds=0.5)
     results = pool.run(jobs)
     try:
         first = next(results)
     finally:
         results.close()  # the second job's worker, which never starts either
-    assert first == (jobs[0], b"the reader process took over 1 s to start; stopped")
+    assert first == (jobs[0], b"the reader process took over 0.5 s to start; stopped")
