@@ -140,3 +140,29 @@ def test_a_worker_that_dies_costs_the_file_it_was_reading_only(tmp_path: Path) -
             assert b"reader process died (exit code 3)" in result
         else:
             assert result == b"r%d" % job[1] * (job[1] * 9000)
+
+
+def _start_slowly() -> None:
+    time.sleep(1.2)  # a worker's imports, longer than a file's budget (a cold cache, a load)
+
+
+def _start_never() -> None:
+    time.sleep(300)  # imports that hang
+
+
+def test_a_workers_imports_are_not_its_first_files_time(tmp_path: Path) -> None:
+    """Round 52: the first file's time budget started when it was sent, and the worker's
+    `prepare` (its reader imports) ran on it: imports longer than the budget failed a file
+    that reads at once ("reading took over 1 s"). It starts once the worker is ready; a
+    `prepare` that never ends is still stopped, after `prepare_seconds`."""
+    jobs = [(str(tmp_path), k) for k in range(2)]
+    pool = ReadPool(_read, _failed, Budget(1, 1 << 30), workers=1, prepare=_start_slowly)
+    assert [result for _, result in pool.run(jobs)] == [b"x" * RESULT] * 2
+    pool = ReadPool(_read, _failed, Budget(60, 1 << 30), workers=1, prepare=_start_never,
+                    prepare_seconds=0.5)
+    results = pool.run(jobs)
+    try:
+        first = next(results)
+    finally:
+        results.close()  # the second job's worker, which never starts either
+    assert first == (jobs[0], b"the reader process took over 0.5 s to start; stopped")

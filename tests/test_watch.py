@@ -347,34 +347,67 @@ def test_a_logseq_graphs_own_folder_is_ignored_a_users_logseq_folder_is_not(tmp_
     assert not ignored(notes / "logseq" / "Why I use Logseq.md", notes)
 
 
-def _cli(db: Path, folder: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from grimoire.cli import main; main()", "--db", str(db),
-         "watch", "--no-embed", str(folder)],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+class _Child:
+    """A CLI process whose stderr a thread reads as it comes: a `readline` in the test would
+    block past any deadline on a child that hangs without a line (round 52). Killed, if it
+    still runs, when the `with` ends."""
+
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     text=True, env=env)
+        self.lines: list[str] = []
+        self.woken = threading.Event()  # set by each line
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr or ():
+            self.lines.append(line)
+            self.woken.set()
+
+    def said(self) -> str:
+        return "".join(self.lines)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_for(self, text: str) -> None:
+        """Until the child has said `text`; failed at once if it exits first, else after
+        DEADLINE, with what it said."""
+        try:
+            eventually(lambda: text in self.said(), repr(text), self.alive, self.woken)
+        except AssertionError as e:
+            raise AssertionError(f"{e}; the CLI said: {self.said()!r}") from None
+
+    def finish(self) -> str:
+        """Everything the child said, once it has exited."""
+        self.proc.wait(timeout=DEADLINE)
+        self.reader.join(DEADLINE)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+        return self.said()
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.alive():
+            self.proc.kill()
+        self.finish()
 
 
-def _wait_for(proc: subprocess.Popen[str], text: str) -> str:
-    assert proc.stderr is not None
-    seen = ""
-    end = time.monotonic() + DEADLINE
-    while time.monotonic() < end:
-        line = proc.stderr.readline()
-        seen += line
-        if text in line:
-            return seen
-        if not line and proc.poll() is not None:
-            break
-    raise AssertionError(f"no {text!r} in: {seen}")
+def _cli(db: Path, folder: Path) -> _Child:
+    return _Child([sys.executable, "-c", "from grimoire.cli import main; main()", "--db",
+                   str(db), "watch", "--no-embed", str(folder)])
 
 
 @pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
-    proc = _cli(tmp_path / "kb.db", vault)
-    _wait_for(proc, "start:")
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=DEADLINE)
-    assert proc.returncode == 130
+    with _cli(tmp_path / "kb.db", vault) as child:
+        child.wait_for("start:")
+        child.proc.send_signal(signal.SIGINT)
+        stderr = child.finish()
+    assert child.proc.returncode == 130
     assert "Traceback" not in stderr, stderr
     assert stderr.strip().splitlines()[-1] == "stopped watching", stderr
 
@@ -382,13 +415,12 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, vault: Path) -> None:
 @pytest.mark.sqlite_only(reason="the watcher is a CLI process on a SQLite file")
 def test_killed_watcher_corrupts_nothing_and_catches_up(tmp_path: Path, vault: Path) -> None:
     db = tmp_path / "kb.db"
-    proc = _cli(db, vault)
-    _wait_for(proc, "start:")
-    for i in range(200):
-        note(vault, f"k/n{i:03d}.md", f"Killed Term {i}", f"Written while killed {i}.")
-    time.sleep(0.5)  # let it be in the middle of something; what it is does not matter
-    proc.kill()
-    proc.communicate(timeout=DEADLINE)
+    with _cli(db, vault) as child:
+        child.wait_for("start:")
+        for i in range(200):
+            note(vault, f"k/n{i:03d}.md", f"Killed Term {i}", f"Written while killed {i}.")
+        time.sleep(0.5)  # let it be in the middle of something; what it is does not matter
+    # killed by the `with`
     with grimoire.open(db) as kb:
         assert kb.store.integrity_check() == "ok"
         watcher = Watcher(kb, [vault], options=FAST)
@@ -406,10 +438,9 @@ def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> Non
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(
+    child = _Child(
         [sys.executable, "-c", "from grimoire.cli import main; main()", "--db",
-         str(tmp_path / "kb.db"), "serve", "--port", str(port), "--watch", str(vault)],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+         str(tmp_path / "kb.db"), "serve", "--port", str(port), "--watch", str(vault)])
 
     def finds(query: str) -> set[str]:
         url = f"http://127.0.0.1:{port}/api/search?mode=lexical&q={query}"
@@ -421,15 +452,13 @@ def test_serve_watch_keeps_the_pages_current(tmp_path: Path, vault: Path) -> Non
         return {Path(h["span"]["path"]).name for h in hits}
 
     try:
-        serving = lambda: proc.poll() is None  # noqa: E731
-        eventually(lambda: "lora.md" in finds("adapts"), "the served notes", serving)
+        eventually(lambda: "lora.md" in finds("adapts"), "the served notes", child.alive)
         note(vault, "saved.md", "Saved While Serving", "Mentions zeppelins.")
         eventually(lambda: "saved.md" in finds("zeppelins"), "a note saved while serving",
-                   serving)
+                   child.alive)
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=DEADLINE)
-        print(stderr)  # shown when the test fails
+        child.proc.send_signal(signal.SIGINT)
+        print(child.finish())  # shown when the test fails
 
 
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")
@@ -485,32 +514,25 @@ def test_past_the_inotify_watch_limit_it_polls_and_says_so(tmp_path: Path, vault
         pytest.skip(f"no user namespace in which to lower the limit: {probe.stderr.strip()}")
     note(vault, "papers/deep/gpt.md", "GPT", "A decoder-only transformer.")
     db = tmp_path / "kb.db"
-    proc = subprocess.Popen(
+    child = _Child(
         ["unshare", "-U", "-r", "sh", "-c", f'{limit} && exec "$0" "$@"', sys.executable,
          "-c", "from grimoire.cli import main; main()", "--db", str(db), "watch",
          "--no-embed", str(vault)],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "COLUMNS": "1000"})
-    lines: list[str] = []
-    assert proc.stderr is not None
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
-    reader.start()  # a readline here would block for good if the line never came
     try:
-        watching = lambda: proc.poll() is None  # noqa: E731
-        eventually(lambda: any("polling" in line for line in lines),
-                   "a notice that the watcher polls", watching)
-        seen = "".join(lines)
+        child.wait_for("polling")
+        seen = child.said()
         assert "limit of inotify watches" in seen and "max_user_watches" in seen, seen
         note(vault, "papers/deep/later.md", "Later Note", "Saved where no watch reaches.")
         with grimoire.open(db) as kb:
             try:
                 eventually(lambda: any(r.path.endswith("later.md") for r in kb.sources()),
-                           "a note saved in a folder past the watch limit", watching)
+                           "a note saved in a folder past the watch limit", child.alive)
             except AssertionError as e:  # with what the watcher said meanwhile
-                raise AssertionError(f"{e}; the watcher said: {''.join(lines)!r}") from None
+                raise AssertionError(f"{e}; the watcher said: {child.said()!r}") from None
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
+        child.proc.send_signal(signal.SIGINT)
+        child.finish()
 
 
 def test_an_event_through_a_symlink_back_into_the_folder_names_the_real_file(

@@ -40,6 +40,14 @@ _GROUP = 8
 # and waited there, 7% of its time, for the parent to come back, and with both workers
 # waiting a core sat idle (issue 14). The system may cap it lower (`net.core.wmem_max`).
 _SEND_BUFFER = 1 << 20
+# What a worker sends once it has run `prepare` (its imports) and set its memory limit: its
+# first file's time budget starts when the parent reads it (round 52; it started at dispatch,
+# and the imports counted against the first file's seconds: at `--max-seconds 1` on a loaded
+# machine, a note that reads in milliseconds could fail). No result is ever empty bytes.
+_READY = b""
+# How long a worker may take to get ready (its imports: well under a second on a quiet
+# machine), by default: ingest's own default budget for a file.
+_PREPARE_SECONDS = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,9 @@ class _Worker:
         self.conn = here
         # Sent and not yet answered, oldest first: the worker is reading the first.
         self.jobs: deque[Any] = deque()
+        # Until `_READY` comes, the deadline is the worker's own, for its `prepare`; its
+        # first file's budget starts then.
+        self.ready = False
         self.deadline = 0.0
         self.bytes = 0  # the `cost` of the queued jobs
 
@@ -167,8 +178,9 @@ def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _die_with_parent(parent)
         parent_end.close()  # so that the parent's death reads as end of file here
-        prepare()  # the worker's own imports, outside the first file's budget
+        prepare()  # the worker's own imports, outside the first file's budget (both of them)
         _limit_memory(memory)
+        conn.send_bytes(_READY)
         while True:
             try:
                 jobs = _recv(conn)
@@ -186,8 +198,9 @@ class ReadPool(Generic[J, R]):
     """Runs `read` on each job in `workers` processes, within `budget` per job.
 
     `failed(job, reason)` makes the result for a job whose worker was stopped or died;
-    `prepare()`, run in each worker before its memory budget is set, imports what reading
-    will need (a reader imported under it counted against the first file's budget);
+    `prepare()`, run in each worker before its memory budget is set and before its first
+    file's time budget starts, imports what reading will need (a reader imported under them
+    counted against the first file's budgets), within `prepare_seconds`;
     `seconds(job)`, when given, is that job's time budget instead of the budget's.
 
     Each worker holds up to `depth` jobs, as long as their `cost` (the bytes of the files, say)
@@ -206,6 +219,7 @@ class ReadPool(Generic[J, R]):
         cost: Callable[[J], int] | None = None,
         queued: int = 1 << 20,
         prepare: Callable[[], None] = lambda: None,
+        prepare_seconds: float = _PREPARE_SECONDS,
     ) -> None:
         self.serve = _serve_with(read, prepare)
         self.failed = failed
@@ -215,6 +229,7 @@ class ReadPool(Generic[J, R]):
         self.depth = max(1, depth)
         self.cost = cost or (lambda _job: 0)
         self.queued = queued
+        self.prepare_seconds = prepare_seconds
 
     def run(
         self, jobs: Sequence[J], idle: Callable[[], float | None] | None = None
@@ -244,10 +259,14 @@ class ReadPool(Generic[J, R]):
                     if not worker.jobs:
                         continue
                     job: J = worker.jobs[0]
+                    if not worker.ready and worker.conn in ready and self._started(worker):
+                        continue
                     if worker.conn in ready:
                         result = self._receive(worker)
                     elif time.monotonic() >= worker.deadline:
-                        reason = f"reading took over {self.seconds(job):g} s; stopped"
+                        reason = (f"reading took over {self.seconds(job):g} s; stopped"
+                                  if worker.ready else "the reader process took over "
+                                  f"{self.prepare_seconds:g} s to start; stopped")
                         result = self.failed(job, reason)
                     else:
                         continue
@@ -274,6 +293,17 @@ class ReadPool(Generic[J, R]):
             return wait([w.conn for w in busy], timeout=timeout)
         return ready_of(busy, timeout)
 
+    def _started(self, worker: _Worker) -> bool:
+        """Read a worker's `_READY` and start its first file's budget; False if it died
+        before (its first file fails as a death, `_receive`)."""
+        try:
+            worker.conn.recv_bytes()
+        except (EOFError, OSError):
+            return False
+        worker.ready = True
+        worker.deadline = time.monotonic() + self.seconds(worker.jobs[0])
+        return True
+
     def _receive(self, worker: _Worker) -> R:
         try:
             result: R = _recv(worker.conn)
@@ -285,7 +315,9 @@ class ReadPool(Generic[J, R]):
         return result
 
     def _start(self) -> _Worker:
-        return _Worker(self.serve, self.budget.memory)
+        worker = _Worker(self.serve, self.budget.memory)
+        worker.deadline = time.monotonic() + self.prepare_seconds
+        return worker
 
     def _dispatch(self, worker: _Worker, pending: deque[J]) -> None:
         """Queue jobs on `worker` up to its depth and cost, in one message.
@@ -302,7 +334,7 @@ class ReadPool(Generic[J, R]):
         while pending and len(worker.jobs) < self.depth and (
                 not worker.jobs or worker.bytes + self.cost(pending[0]) <= self.queued):
             job = pending.popleft()
-            if not worker.jobs:
+            if not worker.jobs and worker.ready:
                 worker.deadline = time.monotonic() + self.seconds(job)
             worker.jobs.append(job)
             worker.bytes += self.cost(job)
