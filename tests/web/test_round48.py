@@ -75,7 +75,7 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     # Fine-Tuning" read as one name, "see_also,wikilink" as code.
     listed = runner.invoke(main, [*db, "graph", "LoRA"]).stdout.splitlines()
     assert listed[0] == "● Low-Rank Adaptation (LoRA) · Fine-Tuning"
-    assert "    → Mixture of Experts (MoE) · see also, wikilink" in listed
+    assert "    → Mixture of Experts · see also, wikilink" in listed
     shown = json.loads(runner.invoke(main, [*db, "graph", "LoRA", "--json"]).stdout)
     drawn = client.get("/api/graph", params={"c": "LoRA"}).json()
     assert set(drawn.pop("positions")) == {n["id"] for n in shown["nodes"]}
@@ -85,7 +85,7 @@ def test_the_cli_at_its_narrowest_and_its_errors(
     # glossary line's link to its own page); `show` lists neither.
     with grimoire.open(examples_db) as kb:
         told = Tools(kb, threading.Lock()).show("LoRA")
-    assert told["links"] == ["Attention", "LoRA in practice", "Mixture of Experts (MoE)"]
+    assert told["links"] == ["Attention", "LoRA in practice", "Mixture of Experts"]
     assert told["wanted"] == ["Parameter-Efficient Fine-Tuning", "QLoRA"]
 
 
