@@ -340,4 +340,8 @@ class ReadPool(Generic[J, R]):
             worker.bytes += self.cost(job)
             group.append(job)
         if group:
-            _send(worker.conn, group)
+            # A worker that died before reading (its `prepare` took the process down) has
+            # closed its end: the jobs stay queued on it, and its death is read like any
+            # other (`_receive`: the first fails, the rest go to its replacement).
+            with contextlib.suppress(OSError):
+                _send(worker.conn, group)
