@@ -176,8 +176,8 @@ def test_a_worker_dead_before_its_first_read_fails_its_files_and_stops_nothing()
     """Round 52 (lead): a worker whose `prepare` ended its process before it read its pipe
     made the parent's send to it raise BrokenPipeError, and the whole run stopped (3 of 10
     runs of 40 files on the round's merge). Each file now fails as a death and the run goes
-    on; 200 files give the race many chances to come up."""
-    jobs = [("unused", k) for k in range(200)]
+    on; 100 files give the race many chances to come up."""
+    jobs = [("unused", k) for k in range(100)]
     pool = ReadPool(_read, _failed, Budget(60, 1 << 30), workers=1, prepare=_exit_at_start)
     results = dict(pool.run(jobs))
     assert sorted(results) == jobs
