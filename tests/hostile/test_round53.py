@@ -110,7 +110,9 @@ def test_a_disk_remounted_read_only_under_the_store_is_said(tmp_path: Path) -> N
             assert "EROFS" in message and "nothing of this write was kept" in message, message
             assert not isinstance(caught.value, NoRoom)  # no smaller write can fit
             assert [e.entry.term for e in kb.entries()] == ["Alpha"]
-        with grimoire.open(db) as kb:  # opened again: read-only, all there
-            assert kb.store.read_only and [e.entry.term for e in kb.entries()] == ["Alpha"]
+        with grimoire.open(db) as kb:  # opened again: all there, and a write said so again
+            assert [e.entry.term for e in kb.entries()] == ["Alpha"]
+            with pytest.raises(StoreError, match="read-only"):
+                kb.ingest([notes], embed=False)
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
