@@ -14,6 +14,7 @@ import pytest
 
 import grimoire
 from grimoire.errors import StoreError
+from tests.conftest import ingested, write_notes
 
 pytestmark = pytest.mark.postgres
 
@@ -45,12 +46,9 @@ def test_a_connection_ended_mid_write_says_why(pg: Any, tmp_path: Path) -> None:
     57P01: a shutdown, or an administrator's `pg_terminate_backend`, the same words): the call
     says that, not a server that "stopped or cannot be reached" (round 52); the next call is
     answered, nothing lost."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "alpha.md").write_text("# Alpha\n\nAlpha is a note of ours.\n", encoding="utf-8")
     url = pg.url()
-    with grimoire.open(url) as kb:
-        kb.ingest([notes], embed=False)
+    notes = write_notes(tmp_path / "notes", {"alpha.md": "# Alpha\n\nAlpha is a note.\n"})
+    with ingested(url, notes, embed=False) as kb:
         with pytest.raises(StoreError) as ended, kb.store.transaction() as conn:
             conn.execute("DELETE FROM sources")
             with psycopg.connect(url, autocommit=True) as admin:
