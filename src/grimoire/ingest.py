@@ -510,9 +510,11 @@ def ingest(
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
     spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
-    for index, (given, root) in enumerate(zip(paths, spelled, strict=True)):
-        if root in spelled[:index]:  # a path given twice is read once
+    done: set[Path] = set()
+    for given, root in zip(paths, spelled, strict=True):
+        if root in done:  # a path given twice is read once
             continue
+        done.add(root)
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -534,7 +536,7 @@ def ingest(
         inside = str(root.resolve())
         # Another path given inside this folder reads what is under it, under its own name
         # (the nearest root): each file was read under both, counted twice (round 53).
-        apart = frozenset(str(r) for r in spelled if r.is_relative_to(root) and r != root)
+        apart = frozenset(str(r) for r in spelled if r != root and r.is_relative_to(root))
         for file, key, size, link in _walk(root, root_key, tally, store, seen, apart):
             job = _plan(store, file, key, root_key, size, format, tally, stored, link=link,
                         inside=inside)
