@@ -507,10 +507,14 @@ def ingest(
         jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
         _read_and_store(store, jobs, tally, progress, workers, options)
         return tally.report()
-    for given in paths:
-        if not os.fspath(given):  # Path("") is the working folder: read it by mistake
-            raise GrimoireError("an empty path names no file or folder")
-        root = known_spelling(store, Path(os.path.abspath(given)))  # noqa: PTH100
+    if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
+        raise GrimoireError("an empty path names no file or folder")
+    spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
+    done: set[Path] = set()
+    for given, root in zip(paths, spelled, strict=True):
+        if root in done:  # a path given twice is read once
+            continue
+        done.add(root)
         root_key = storable(str(root))
         if not root.exists():
             known = store.sources(root=root_key)
@@ -530,13 +534,17 @@ def ingest(
         seen: set[str] = set()
         stored = _known_under(store, root_key)
         inside = str(root.resolve())
-        for file, key, size, link in _walk(root, root_key, tally, store, seen):
+        # Another path given inside this folder reads what is under it, under its own name
+        # (the nearest root): each file was read under both, counted twice (round 53).
+        apart = frozenset(str(r) for r in spelled if r != root and r.is_relative_to(root))
+        for file, key, size, link in _walk(root, root_key, tally, store, seen, apart):
             job = _plan(store, file, key, root_key, size, format, tally, stored, link=link,
                         inside=inside)
             if job is not None:
                 jobs.append(job)
         jobs = _respelled(store, root, root_key, seen, tally, jobs)
-        gone = [r for r in store.sources(root=root_key) if r.path not in seen]
+        gone = [r for r in store.sources(root=root_key) if r.path not in seen
+                and not _under_any(r.path, apart)]
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
             continue
@@ -692,12 +700,19 @@ def _vanished(
                          f"{'it' if len(known) == 1 else 'them'}.")
 
 
+def _under_any(key: str, paths: frozenset[str]) -> bool:
+    """Whether the stored name `key` is one of `paths` (as given) or lies under one."""
+    return any(key == storable(p) or key.startswith(storable(p) + os.sep) for p in paths)
+
+
 def _walk(
-    root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str]
+    root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str],
+    apart: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, str, int, bool]]:
     """Regular files under `root` with their stored names, sizes and whether each is a symlink
     (to a file inside the folder), sorted, skipping hidden and tool folders, the store's own
-    files, outward symlinks and anything that is not a regular file.
+    files, outward symlinks and anything that is not a regular file, and the files and
+    folders of `apart` (paths given in the same ingest, read under their own name).
 
     Skipped files are recorded (and added to `seen`, so that they stay listed in `sources`).
     A file's name is joined as text, not built as a `Path` (two `Path`s a file were most of
@@ -717,11 +732,15 @@ def _walk(
             tally.notices.append(f"skipped {storable(dirpath)}: a site grimoire export wrote")
             continue
         dirnames[:] = sorted(d for d in dirnames if not skipped_dir(dirpath, d))
+        if apart:
+            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in apart]  # noqa: PTH118
         mine = own.holds(dirpath)
         for name in sorted(filenames):
             if name.startswith(".") or (mine and own.named(name)):
                 continue
             path = os.path.join(dirpath, name)  # noqa: PTH118 - see the docstring
+            if apart and path in apart:
+                continue
             key = storable(path)
             seen.add(key)
             # One `lstat` says both whether it is a symlink and, for a plain file, its size

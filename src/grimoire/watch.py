@@ -15,8 +15,10 @@ holds the last committed batch; on restart the first scan catches up.
 
 from __future__ import annotations
 
+import math
 import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -160,6 +162,16 @@ def inotify_watched(proc: str = "/proc/self") -> set[int] | None:
             if line.startswith("inotify wd:"):
                 watched.update(int(f[4:], 16) for f in line.split() if f.startswith("ino:"))
     return watched if found else None
+
+
+def _smallest_first(path: str) -> tuple[bool, int, str]:
+    """The order in which a batch that did not fit is stored again: deletions (nothing to
+    write; they give room back) and small files first, folders (their files unknown) last."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return False, 0, path
+    return stat.S_ISDIR(st.st_mode), st.st_size, path
 
 
 def _signature(path: str) -> tuple[int, int] | None:
@@ -378,19 +390,18 @@ class Watcher:
     def _what_fits(self, paths: list[str], root: Path) -> tuple[list[IngestReport], str | None]:
         """Ingest `paths` under `root`: the reports, and what to say of the paths that did not
         fit (None: all stored), which are taken out of `paths`. A batch that fails for want of
-        room (a file too big for what is left of the disk) is split in halves, each tried
-        whole, and a half that fails again is split in turn, so the files that fit are
-        stored: failed whole, the small files read with the big one failed with it at each
-        retry (review51b). Where both halves fail (no room for any of it) the split stops: a
-        full disk costs three tries a batch, one big file two a halving."""
+        room (a file too big for what is left of the disk) is stored in parts, the smallest
+        files first (`_fitting`), so that every file that fits is stored: failed whole, the
+        small files read with the big one failed with it at each retry (review51b), and
+        round 52's halves stopped where both failed (two big files, one in each half)."""
         try:
             return [self.kb.ingest(paths, root=root, embed=False)], None
         except NoRoom as e:
             if len(paths) == 1:
                 raise
             error = e
-        reports, unfit = self._halves(paths, root, error)
-        if not unfit:  # both halves fitted (the failed write's log given back): all stored;
+        reports, unfit = self._fitting(paths, root)
+        if not unfit:  # every part fitted (the failed write's log given back): all stored;
             return reports, None  # "0 of its files did not fit" was an error, tried again
         left = set(unfit)
         paths[:] = [p for p in paths if p not in left]
@@ -398,33 +409,29 @@ class Watcher:
         return reports, (f"{error}; {what} did not fit, the batch's other {len(paths):,} "
                          f"{'file was' if len(paths) == 1 else 'files were'} stored")
 
-    def _halves(self, paths: list[str], root: Path,
-                error: NoRoom) -> tuple[list[IngestReport], list[str]]:
-        """`_what_fits` past a batch that did not fit: the reports and the paths left out;
-        raises `error` when neither half fits."""
-        half = len(paths) // 2
-        parts = (paths[:half], paths[half:])
-        done: list[IngestReport | None] = []
-        for part in parts:
-            try:
-                done.append(self.kb.ingest(part, root=root, embed=False))
-            except NoRoom:
-                done.append(None)
-        if done == [None, None]:
-            raise error
+    def _fitting(self, paths: list[str], root: Path) -> tuple[list[IngestReport], list[str]]:
+        """`_what_fits` past a batch of n files that did not fit whole: the reports of the
+        parts stored and the paths left out. The files go smallest first (deletions, then
+        files by size, folders last), in parts of half the batch: a part that fits is stored
+        and the next part is as long; one that fails is halved. What is left when a part of
+        one file fails is the biggest files, which did not fit beside or after the smaller
+        ones. Bounded: the parts' length halves at most ceil(log2 n) + 1 times (a full disk:
+        that many tries, each of fewer files), and the tries stop at 2 ceil(log2 n) + 1 (room
+        that comes and goes), so n = 100 files cost at most 15 tries past the whole one, and
+        read at most 3 n files."""
+        left = sorted(paths, key=_smallest_first)
         reports: list[IngestReport] = []
-        unfit: list[str] = []
-        for part, stored in zip(parts, done, strict=True):
-            if stored is not None:
-                reports.append(stored)
-                continue
+        size, tries = (len(left) + 1) // 2, 2 * math.ceil(math.log2(len(left))) + 1
+        while left and size and tries:
+            tries -= 1
             try:
-                more, left = self._halves(part, root, error) if len(part) > 1 else ([], part)
+                reports.append(self.kb.ingest(left[:size], root=root, embed=False))
             except NoRoom:
-                more, left = [], part
-            reports += more
-            unfit += left
-        return reports, unfit
+                size //= 2
+                continue
+            left = left[size:]
+            size = min(size, len(left))
+        return reports, left
 
     def _stored_elsewhere(self, root: Path, group: set[str]) -> list[tuple[str, list[str]]]:
         """The paths of `group` gone from the disk whose records another ingested root holds,

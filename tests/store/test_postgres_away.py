@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import signal
 import subprocess
 import tempfile
 import warnings
@@ -80,6 +82,21 @@ def test_a_server_that_goes_away_and_comes_back(
         before = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
         found = [h.concept for h in kb.search("alpha", mode="lexical")]
         assert len(before) == 2 and found
+        # Another of its processes killed (as a PANIC under a full pg_wal ends the one that
+        # writes the log) while the store writes: the server ends every connection, saying
+        # why only in a notice (57P02), and restarts on its own. Round 52: "stopped or cannot
+        # be reached (... server closed the connection unexpectedly ...)".
+        with pytest.raises(StoreError) as crashed, kb.store.transaction() as conn:
+            with psycopg.connect(server.get_uri(), autocommit=True) as other:
+                pid = other.execute("SELECT pg_backend_pid()").fetchone()
+                assert pid is not None
+                os.kill(pid[0], signal.SIGKILL)
+            conn.execute("SELECT pg_sleep(60)")  # ended by the server's restart
+        message = str(crashed.value)
+        assert message.startswith(f"{where}: ") and "crashed" in message, message
+        assert "SQLSTATE 57P02" in message and "nothing of this call was kept" in message
+        assert sorted((e.entry.term, e.entry.span.path) for e in kb.entries()) == before
+        caplog.clear()
         caplog.set_level(logging.WARNING, logger="psycopg.pool")
         pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=data, user=server.system_user)
         # The wait for a connection from the pool (30 s by default) made short here.

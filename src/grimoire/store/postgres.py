@@ -42,7 +42,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Link, Span
 from grimoire.names import normalize
-from grimoire.store import _carry_vectors
+from grimoire.store import _carry_vectors, _pg_gone
 from grimoire.store._rows import ENTRY_SELECT, entry_at, stored_entry
 from grimoire.store.base import Reads
 from grimoire.store.document_rows import (
@@ -139,7 +139,7 @@ def disk_full(error: BaseException) -> str | None:
     """What to say when PostgreSQL could not write for want of room (SQLSTATE 53100: a table
     or index file that cannot grow, a sort's temporary file); None for any other error.
     PostgreSQL rolled the statement's transaction back; what was committed before stays."""
-    if not isinstance(error, psycopg.errors.DiskFull):
+    if not isinstance(error, psycopg.errors.DiskFull) or _panicked(error):
         return None
     detail = str(error).splitlines()[0] if str(error) else "no space left on device"
     return (f"the database server's disk is full (PostgreSQL: {detail}); nothing of this call "
@@ -154,22 +154,32 @@ def server_gone(error: BaseException) -> str | None:
     (SQLSTATE 57P01-57P03), a connection that failed (class 08), or no connection to be had
     from the pool; None for any other error. Said as a failed write or query, with libpq's
     words, these gave no hint that the server was down (round 41)."""
-    if not isinstance(error, psycopg.OperationalError) or isinstance(
-            error, psycopg.errors.DiskFull):
+    if not isinstance(error, psycopg.OperationalError) or (isinstance(
+            error, psycopg.errors.DiskFull) and not _panicked(error)):
         return None
     state = error.sqlstate
-    if state is not None and not state.startswith(("57P", "08")):
+    if state is not None and not state.startswith(("57P", "08", "53100")):
         return None
     detail = " ".join(str(error).split()) or "the connection was lost"
     if isinstance(error, PoolTimeout):  # all connections busy, or none can be made
+        _pg_gone.forget()
         return (f"no connection to the PostgreSQL server could be had ({detail}): it is stopped "
                 "or cannot be reached (its log says why; a full disk under its write-ahead "
                 "log, pg_wal, stops it), or every connection is busy; nothing of this call was "
                 "kept: run it again once the server is up")
+    if (said := _pg_gone.why(error)) is not None:  # the server said why (round 53)
+        return (f"{said}; nothing of this call was kept and what was stored before is kept by "
+                "the server: its log says more; run this again once it is up")
     return (f"the PostgreSQL server stopped or cannot be reached ({detail}); nothing of this "
             "call was kept and what was stored before is kept by the server: its log says "
             "why (a full disk under its write-ahead log, pg_wal, stops it); start it again, "
             "then run this again")
+
+
+def _panicked(error: psycopg.Error) -> bool:
+    """Whether the server stopped with `error` (a PANIC: no room left for its write-ahead
+    log), where a plain ERROR leaves it running."""
+    return getattr(error.diag, "severity_nonlocalized", None) == "PANIC"
 
 
 def _check_if_spoken_to(conn: psycopg.Connection[Any]) -> None:
@@ -180,7 +190,10 @@ def _check_if_spoken_to(conn: psycopg.Connection[Any]) -> None:
     as a stopped server (`server_gone`) while the server ran (review41a). A connection with
     nothing waiting is handed out unasked: a query each time cost 5-7 ms a lexical search."""
     if conn.closed or _readable(conn.fileno()):
-        ConnectionPool.check_connection(conn)
+        try:
+            ConnectionPool.check_connection(conn)
+        finally:
+            _pg_gone.forget()  # its last words, if any, were not the call's
 
 
 def _try_on_while_asked(pool: ConnectionPool[Any]) -> None:
@@ -335,6 +348,7 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:
         conn.adapters.register_dumper(str, _NulFreeStr)
+        conn.add_notice_handler(_pg_gone.heard)  # why the server ends it, if it says (57P02)
         try:
             from pgvector.psycopg import register_vector
 

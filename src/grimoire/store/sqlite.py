@@ -17,6 +17,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
 from grimoire.store import _carry_vectors, sqlite_checked
+from grimoire.store._io_cause import io_cause
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
@@ -1119,6 +1120,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                                         writer=True)
             self._carried = None if self._checks_at_open is None else state
         self._closed_for_room = False  # a write failed for want of room, and no reopening
+        self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -1164,6 +1166,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             self._after_no_room(e)
             if (message := write_failed(e)) is not None:
                 raise NoRoom(message, self.path) from e
+            if (known := self._io_failure(e)) is not None:
+                raise known from e
             raise StoreError(f"could not commit: {e}", self.path) from e
         self._carry_checks(before)
 
@@ -1230,7 +1234,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         batch of 100 files spilling its pages) failed every later read with "disk I/O error"
         while the file itself was intact (a new connection read it whole)."""
         cause = error if hasattr(error, "sqlite_errorcode") else error.__cause__
-        if cause is None or no_room(cause) is None or self._opened_as is None:
+        if cause is None or self._opened_as is None or (
+                no_room(cause) is None and not isinstance(self._io_failure(cause), NoRoom)):
             return
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
@@ -1242,6 +1247,23 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # closed connection, and its damage check called the intact file "damaged".
             self._closed_for_room = True
 
+    def _io_failure(self, error: BaseException) -> StoreError | None:
+        """SQLite's "disk I/O error" with its cause, when the system names one (`io_cause`:
+        a quota used up, a file system made read-only, a failing drive), as the error to
+        raise: `NoRoom` for a quota (a smaller write may fit, as on a full disk); None for
+        any other error. Asked once an error (a write's failure is seen by the connection's
+        reopening and by the raise)."""
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF != _IOERR or self._opened_as is None:
+            return None
+        seen = self._io_seen
+        if seen is not None and seen[0] is error:
+            return seen[1]
+        cause = io_cause(error, self._file)
+        known = None if cause is None else (NoRoom if cause[1] else StoreError)(cause[0],
+                                                                                 self.path)
+        self._io_seen = (error, known)
+        return known
+
     def _raise(self, error: BaseException) -> NoReturn:
         """Re-raise, turning SQLite's own errors into a StoreError naming the database."""
         if is_damage(error):
@@ -1250,6 +1272,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             raise StoreError(READ_ONLY, self.path) from error
         if (message := write_failed(error)) is not None:
             raise NoRoom(message, self.path) from error
+        if (known := self._io_failure(error)) is not None:
+            raise known from error
         if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
             raise RefusedValue(f"database write refused, nothing kept of it: {error}",
                                self.path) from error
