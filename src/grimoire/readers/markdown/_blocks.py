@@ -506,6 +506,12 @@ class _Line:
     link_end: int = -1  # the number of parts when the last wikilink's text was added
 
 
+# A slide's front matter as a setext heading's text: lines of `key: value` settings, each key
+# in lower case as a setting is ("Note: read this first" is a heading).
+_SLIDE_SETTING = r"[a-z][\w-]*:(?:[ \t]+[^\s]+){0,4}[ \t]*"
+_SLIDE_FRONT = re.compile(rf"{_SLIDE_SETTING}(?:\n{_SLIDE_SETTING})*")
+
+
 class _Walker:
     """Turns markdown-it tokens into Blocks; one per file."""
 
@@ -885,7 +891,15 @@ class _Walker:
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
-            if ttype in ("fence", "code_block"):
+            if ttype == "hr":
+                if i + 2 < n and tokens[i + 1].type == "heading_open" \
+                        and tokens[i + 1].markup == "-" \
+                        and _SLIDE_FRONT.fullmatch(tokens[i + 2].content) is not None:
+                    # A slide's own front matter between two `---` lines (Slidev's `layout:
+                    # center`): settings, no heading (it was a setext H2 "layout: center").
+                    i += 4
+                    continue
+            elif ttype in ("fence", "code_block"):
                 self._code(tok, lines)
             elif ttype in ("html_block", "math_block", "math_block_label"):
                 self._container([tok], "text", lines)
