@@ -292,7 +292,10 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # lines (`\\[` / `$$` on a line, closed on a later one) is one formula (qa52); not "Part 2,
 # explained", an import over prose, a PDF whose source lacks most of its inputs, a `\\]` in a
 # code block (review52c).
-READ_VERSION = b"grimoire-read-63\x00"
+# 64: a file named by an order number and an acronym (`3_fitting_NN.md`) says its first H1's
+# name; a slide's `---` front matter is no heading; front matter after a blank line; "Name
+# [Author et al., 2012]" is named "Name" (qa53).
+READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

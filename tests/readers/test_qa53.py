@@ -1,0 +1,107 @@
+"""Round 53 (qa53): what a new user met reading a summer school's Slidev deck (one file of
+slides per lecture, `slides/1_single_layer_NN.md`, each slide under an H1 after a `---`) and a
+course's Beamer slides; each shape rebuilt here in our own words. No store."""
+
+from __future__ import annotations
+
+import pytest
+
+from grimoire.readers import read_file
+
+
+def _terms(text: str, path: str) -> list[str]:
+    return [e.term for d in read_file("markdown", text.encode(), path) for e in d.entries]
+
+
+def _titles(text: str, path: str) -> list[str]:
+    return [d.title for d in read_file("markdown", text.encode(), path)]
+
+
+# A lecture's slides as Slidev (and reveal.js, Marp without its front matter) write them: every
+# slide opens with an H1 after a `---` line; a slide may carry its own front matter
+# (`layout: center`) between two `---` lines.
+_DECK = ("# Recurrent Neural Networks\n\n"
+         "A recurrent neural network reads a sequence one step at a time and carries a hidden "
+         "state from each step to the next.\n\n"
+         "---\n\n# Recurrent Neural Networks: Example\n\n"
+         "| step | input | state |\n|---|---|---|\n| 1 | a | 0.2 |\n| 2 | b | 0.5 |\n\n"
+         "---\nlayout: center\n---\n\n# Course logistics\n\n"
+         "Office hours are on Tuesdays after the lecture, in the room beside the lab.\n\n"
+         "---\n\n# Truncated Backpropagation Through Time\n\n"
+         "Truncated backpropagation through time unrolls the network for a fixed number of "
+         "steps and stops the gradient there.\n")
+
+
+@pytest.mark.no_store
+def test_a_slide_decks_file_name_is_no_concept() -> None:
+    """`list` opened with "1_single_layer_NN", "3_fitting_NN", "5_convolution_layer" and
+    "9_DL_tools": each deck was read as topics side by side (one per slide's H1), so its file
+    named it, and that name, an order number and words joined by "_", was a concept of no text.
+    A deck is one page named by its first slide; its slides are its sections, an entry each
+    when its text defines its title (as a Marp deck's are)."""
+    path = "slides/2_recurrent_NN.md"
+    terms = _terms(_DECK, path)
+    assert not any("_" in t for t in terms), terms
+    assert _titles(_DECK, path) == ["Recurrent Neural Networks"]
+    assert "Recurrent Neural Networks" in terms, terms
+    assert "Truncated Backpropagation Through Time" in terms, terms
+    assert "Course logistics" not in terms, terms
+    # A slide's own front matter is no heading ("layout: center" was a setext H2).
+    assert not any("layout" in t for t in terms), terms
+
+
+@pytest.mark.no_store
+def test_a_deck_named_by_a_slug_keeps_its_first_slides_concept() -> None:
+    """`4_backpropagation.md` opened on "# Backpropagation", its text under a question in an H4;
+    as topics of a note named by a slug it was no page ("'Backpropagation' is the title of a
+    document, not a concept's name") and its first slide no entry: `show Backpropagation`
+    found only "Backpropagation: Example"."""
+    deck = ("# Dropout\n\n#### How do we keep a large network from memorising its data?\n\n"
+            "Dropout sets a random share of the activations to zero at each training step, so "
+            "that no unit can rely on another.\n\n"
+            "---\n\n# Dropout: Example\n\nA layer of ten units with a rate of 0.3 keeps seven "
+            "of them on a typical step.\n\n"
+            "---\n\n# Dropout in PyTorch\n\n```python\nlayer = nn.Dropout(p=0.3)\n```\n")
+    terms = _terms(deck, "slides/4_dropout.md")
+    assert "Dropout" in terms, terms
+
+
+@pytest.mark.no_store
+def test_a_note_of_topics_without_slide_breaks_keeps_them() -> None:
+    """A note of H1 topics side by side with no `---` before them stays topics (round 37's
+    notebook of distributions, each under its own H1)."""
+    note = ("# Poisson Distribution\n\nThe Poisson distribution counts events in a fixed "
+            "interval when they occur independently at a constant rate.\n\n"
+            "# Gamma Distribution\n\nThe gamma distribution models waiting times until a "
+            "number of such events has occurred.\n")
+    terms = _terms(note, "stats/distributions.md")
+    assert "Poisson Distribution" in terms and "Gamma Distribution" in terms, terms
+
+
+@pytest.mark.no_store
+def test_a_citation_in_brackets_after_a_name_is_no_part_of_it() -> None:
+    """A slide titled "AlexNet [Krizhevsky et al., 2012]", another "VGG-16 [Simonyan et al.,
+    2014]": the citation in brackets was part of the concept's name, and `show AlexNet` found
+    nothing (in parentheses it was dropped since review51c)."""
+    from grimoire.readers.conventions import bare_name
+
+    assert bare_name("AlexNet [Krizhevsky et al., 2012]") == "AlexNet"
+    assert bare_name("VGG-16 [Simonyan and Zisserman, 2014]") == "VGG-16"
+    assert bare_name("Word2Vec [Skip-gram]") == "Word2Vec [Skip-gram]"
+
+
+@pytest.mark.no_store
+def test_quarto_front_matter_after_a_blank_line_titles_the_page() -> None:
+    """Two of a Quarto course's slide files opened with an empty line, then `---`, `title:`,
+    `---`, as Pandoc reads them still: the title was a paragraph and the deck was the concept
+    "cnns", its file's name. A rule around text further down stays a rule."""
+    qmd = ("\n---\ntitle: \"Graph Neural Networks\"\nparams:\n  images: \"/img/\"\n---\n\n"
+           "## Message Passing\n\nEach node gathers its neighbours' states and updates its "
+           "own from them.\n")
+    docs = read_file("markdown", qmd.encode(), "pages/slides/gnns.qmd")
+    assert [d.title for d in docs] == ["Graph Neural Networks"]
+    assert "gnns" not in [e.term for d in docs for e in d.entries]
+    # Line numbers stay the file's: the heading is on line 8.
+    assert min(p.span.start_line for d in docs for p in d.passages) >= 8
+    rule = "\nA note.\n\n---\n\nSome text between rules.\n\n---\n"
+    assert [d.title for d in read_file("markdown", rule.encode(), "notes/rules.md")] == ["rules"]
