@@ -105,3 +105,16 @@ def test_quarto_front_matter_after_a_blank_line_titles_the_page() -> None:
     assert min(p.span.start_line for d in docs for p in d.passages) >= 8
     rule = "\nA note.\n\n---\n\nSome text between rules.\n\n---\n"
     assert [d.title for d in read_file("markdown", rule.encode(), "notes/rules.md")] == ["rules"]
+
+
+@pytest.mark.no_store
+def test_a_deck_of_supplementary_slides_names_no_concept() -> None:
+    """`0_supplementary.md` opened with a slide "# Supplementary slides" (its own front matter
+    `layout: center` above it), then one slide a topic: once its file was said to name it, the
+    deck was the concept "Supplementary slides"."""
+    deck = ("---\nlayout: center\n---\n# Supplementary slides\n\n---\n\n# Weight Decay\n\n"
+            "Weight decay adds a penalty on the size of the weights to the loss, shrinking "
+            "them a little at every step.\n")
+    terms = _terms(deck, "slides/0_supplementary.md")
+    assert "Supplementary slides" not in terms, terms
+    assert "Weight Decay" in terms, terms

@@ -61,6 +61,10 @@ _PAGE_PARTS = frozenset(
         "secondary sources", "wrap-up", "wrap up", "takeaways", "key takeaways",
         "key takeaway", "homework", "assignment", "assignments", "syllabus", "schedule",
         "course materials", "class materials", "lecture materials",
+        # qa53: a summer school's deck of extra slides opened "# Supplementary slides"
+        "slides", "lecture slides", "supplementary", "supplementary slides",
+        "supplementary material", "supplementary materials", "backup slides", "extra slides",
+        "bonus slides", "additional slides", "additional material", "additional materials",
         "agenda", "quiz", "quizzes", "flashcards", "checklist", "tasks", "copyright",
         "erratum", "errata", "comments", "remarks", "recommended resources",
         "video tutorials", "implementation code", "code implementation", "hands-on code",
