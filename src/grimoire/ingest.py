@@ -885,6 +885,9 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
         return _Loaded(data, sha, stream, stream)
     suffix = suffix_of(job.file)
     binary = None if job.forced else readers.binary_reader(path, data)  # a PDF is binary by design
+    if binary is not None and readers.drawn_figure(data):
+        return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
+                                             reason=readers.FIGURE_REASON))
     if binary is None and looks_binary(data):
         notice = None
         if any(suffix.lower() in f.extensions for f in readers.FORMATS):

@@ -118,3 +118,23 @@ def test_a_deck_of_supplementary_slides_names_no_concept() -> None:
     terms = _terms(deck, "slides/0_supplementary.md")
     assert "Supplementary slides" not in terms, terms
     assert "Weight Decay" in terms, terms
+
+
+@pytest.mark.no_store
+def test_a_beamer_slide_kept_in_a_file_of_its_own_is_no_concept_named_by_the_file() -> None:
+    """A course's Beamer decks keep each slide in a file of its own (`src/svm_soft_margin.tex`,
+    one `\\begin{frame}{Title}` ... `\\end{frame}`), which the deck `\\include`s: each file was
+    a concept named by its file, "svm_soft_margin", "boundary1", "closer2" (about 100 of the
+    course's 322 entries). The slide is read as a deck's slide: an entry when its text defines
+    its title, the file's name none."""
+    defines = ("\\begin{frame}{Soft margin}\nA soft margin lets some training points fall "
+               "inside the margin or on the wrong side, at a cost that grows with how far "
+               "they are.\n\\end{frame}\n")
+    shows = ("\\begin{frame}{Boundary after one round}\n\\begin{center}\n"
+             "\\includegraphics[width=0.6\\textwidth]{img/boundary1.pdf}\n\\end{center}\n"
+             "\\end{frame}\n")
+    soft = [e.term for d in read_file("latex", defines.encode(), "svm/tex/src/svm_soft_margin.tex")
+            for e in d.entries]
+    assert soft == ["Soft margin"], soft
+    docs = read_file("latex", shows.encode(), "boosting/tex/src/boundary1.tex")
+    assert [e.term for d in docs for e in d.entries] == []

@@ -1168,6 +1168,9 @@ def _fill_refs(st: _State) -> None:
             block.units = [(ln, _REF_MARK.sub(shown, t)) for ln, t in block.units]
 
 
+_DOCUMENT = re.compile(r"^[ \t]*\\begin\{document\}", re.M)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     st = _parse(text, path)
@@ -1180,6 +1183,13 @@ def read(data: bytes, path: str) -> list[Document]:
         title = opening.title
     else:
         title = markdown.title_of(parsed, path, any_heading=True)
+    if opening is None and "title" not in parsed.front.meta and parsed.slide_paths \
+            and _DOCUMENT.search(text) is None:
+        # A deck's slide kept in a file of its own, which the deck `\include`s
+        # (`src/svm_soft_margin.tex`: round 53, a course's Beamer decks, about 100 of them):
+        # an entry only where its text defines its title, as a slide of a whole deck is; the
+        # file's name is no concept (it was one, "svm_soft_margin", "boundary1").
+        parsed.front.meta["topics"] = True
     entries = markdown.markdown_entries(parsed, path, title)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
