@@ -138,3 +138,21 @@ def test_a_beamer_slide_kept_in_a_file_of_its_own_is_no_concept_named_by_the_fil
     assert soft == ["Soft margin"], soft
     docs = read_file("latex", shows.encode(), "boosting/tex/src/boundary1.tex")
     assert [e.term for d in docs for e in d.entries] == []
+
+
+@pytest.mark.no_store
+def test_a_frames_options_without_a_title_are_no_text() -> None:
+    """Each deck's `src/titlepage.tex` holds a frame of options and `\\titlepage` only:
+    `\\begin{frame}[noframenumbering]` read "[noframenumbering]" as the slide's text, and the
+    file was the concept "titlepage", 19 times over the course."""
+    tex = ("\\bgroup\n\\renewcommand{\\insertframenumber}{}\n"
+           "\\begin{frame}[noframenumbering]\n  \\titlepage\n\\end{frame}\n\\egroup\n")
+    docs = read_file("latex", tex.encode(), "lab/trees/tex/src/titlepage.tex")
+    assert [p.text for d in docs for p in d.passages] == []
+    assert [e.term for d in docs for e in d.entries] == []
+    fragile = ("\\begin{frame}[fragile]\n\\frametitle{Gini impurity}\nGini impurity is the "
+               "chance that two items drawn from a node at random belong to different "
+               "classes.\n\\end{frame}\n")
+    texts = [p.text for d in read_file("latex", fragile.encode(), "lab/trees/tex/src/gini.tex")
+             for p in d.passages]
+    assert texts and not any("fragile" in t for t in texts), texts

@@ -668,6 +668,10 @@ def _roman(n: int) -> str:
     return out
 
 
+# A frame's options and overlay specification before its body: `[fragile]`, `<2->`.
+_FRAME_OPTIONS = re.compile(r"[ \t]*(?:<[^<>\n]*>[ \t]*|\[[^\[\]\n]*\][ \t]*)+")
+
+
 def _heading(st: _State, command: str, rest: str, line: int, starred: bool = False) -> int:
     """A heading's title at the start of `rest`; returns how much of `rest` it took."""
     reader = _Inline(st, Block("text", [], ()), rest, line)
@@ -676,6 +680,11 @@ def _heading(st: _State, command: str, rest: str, line: int, starred: bool = Fal
         brace = rest.find("{")
         lead = rest[:brace].strip() if brace >= 0 else "x"
         arg = reader.argument(brace) if not lead or lead[0] in "[<" else None
+        if arg is None:
+            # `\begin{frame}[noframenumbering]` with no title on its line: the options are
+            # no text (round 53: a course's title-page frames read "[noframenumbering]")
+            options = _FRAME_OPTIONS.match(rest)
+            return options.end() if options is not None else 0
     else:
         arg = reader.argument(0)
     if arg is None:
