@@ -156,3 +156,18 @@ def test_a_frames_options_without_a_title_are_no_text() -> None:
     texts = [p.text for d in read_file("latex", fragile.encode(), "lab/trees/tex/src/gini.tex")
              for p in d.passages]
     assert texts and not any("fragile" in t for t in texts), texts
+
+
+@pytest.mark.no_store
+def test_a_decks_main_file_of_includes_is_a_page_not_an_empty_term() -> None:
+    """Slidev's `slides.md` is front matter, a cover of markup and one `---` / `src: x.md` /
+    `---` block per lecture: once those blocks were no headings, the file was a term file with
+    no definition, and lint called "Data Analysis Summer School" empty. Markup with no text
+    is a page, named by its title, as before."""
+    deck = ("---\ntheme: default\ntitle: Spring School on Learning\n---\n\n"
+            "<div class=\"cover\">\n  <img src=\"/logo.svg\">\n</div>\n\n"
+            "---\nsrc: ./slides/1_intro.md\n---\n\n---\nsrc: ./slides/2_trees.md\n---\n")
+    entries = [e for d in read_file("markdown", deck.encode(), "talk/slides.md")
+               for e in d.entries]
+    assert [(e.term, e.reason) for e in entries] == [
+        ("Spring School on Learning", "a page is named by its title")], entries

@@ -844,7 +844,10 @@ def _is_term_file(parsed: Parsed) -> bool:
     if _opens_with(parsed, meta["title"]):
         return True
     text_size = sum(len(b.text) for b in parsed.blocks)
-    return not parsed.headings and text_size <= TERM_FILE_CHARS
+    # Markup with no text under a title (a Slidev deck's `slides.md`: a cover of tags, then
+    # `src:` blocks naming each lecture's file) is a page; a title alone is a term to write.
+    return not parsed.headings and text_size <= TERM_FILE_CHARS \
+        and (text_size > 0 or not parsed.blocks)
 
 
 def _opens_with(parsed: Parsed, title: str) -> bool:
