@@ -138,6 +138,8 @@ def test_a_beamer_slide_kept_in_a_file_of_its_own_is_no_concept_named_by_the_fil
     assert soft == ["Soft margin"], soft
     docs = read_file("latex", shows.encode(), "boosting/tex/src/boundary1.tex")
     assert [e.term for d in docs for e in d.entries] == []
+    # a hit in it is shown under its slide's title, not "boundary1"
+    assert [d.title for d in docs] == ["Boundary after one round"]
 
 
 @pytest.mark.no_store

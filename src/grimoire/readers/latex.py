@@ -1192,6 +1192,7 @@ def read(data: bytes, path: str) -> list[Document]:
         title = opening.title
     else:
         title = markdown.title_of(parsed, path, any_heading=True)
+    slide = None
     if opening is None and "title" not in parsed.front.meta and parsed.slide_paths \
             and _DOCUMENT.search(text) is None:
         # A deck's slide kept in a file of its own, which the deck `\include`s
@@ -1199,6 +1200,8 @@ def read(data: bytes, path: str) -> list[Document]:
         # an entry only where its text defines its title, as a slide of a whole deck is; the
         # file's name is no concept (it was one, "svm_soft_margin", "boundary1").
         parsed.front.meta["topics"] = True
+        slide = next((b.heading_path[-1] for b in parsed.blocks
+                      if b.heading_path in parsed.slide_paths), None)
     entries = markdown.markdown_entries(parsed, path, title)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
@@ -1209,4 +1212,7 @@ def read(data: bytes, path: str) -> list[Document]:
             taken.add(normalize(term))
     entries = markdown.with_bold_lead_entries(parsed, path, title, entries)
     entries.sort(key=lambda e: e.span.start_line)
-    return [markdown.make_document(parsed, path, name, title, entries, ())]
+    doc = markdown.make_document(parsed, path, name, title, entries, ())
+    # Its slide's title names it where a hit or a citation shows the page, once its entries
+    # are made (a slide named as the page would be no entry of its own)
+    return [replace(doc, title=slide) if slide else doc]
