@@ -173,3 +173,19 @@ def test_a_decks_main_file_of_includes_is_a_page_not_an_empty_term() -> None:
                for e in d.entries]
     assert [(e.term, e.reason) for e in entries] == [
         ("Spring School on Learning", "a page is named by its title")], entries
+
+
+@pytest.mark.no_store
+def test_a_quarto_meta_shortcode_in_an_image_address_is_its_value() -> None:
+    """A Quarto course wrote each figure as `![]({{< meta params.images_path >}}x.jpg){width=600}`,
+    the folder in its front matter's `params`: the address had blanks, so no image was read and
+    `show Receptive Field` printed the markup, shortcode and `{width=600}` in its text."""
+    qmd = ("---\ntitle: \"Kernels\"\nparams:\n  images_path: \"/assets/img/kernels/\"\n---\n\n"
+           "## Stride\n\nThe stride is the step a kernel moves by between two positions.\n\n"
+           "![A kernel moving two pixels at a time]({{< meta params.images_path >}}stride.png)"
+           "{width=600}\n")
+    docs = read_file("markdown", qmd.encode(), "pages/lectures/kernels.qmd")
+    passages = [p for d in docs for p in d.passages]
+    assert not any("{{<" in p.text or "width=600" in p.text for p in passages), passages
+    images = [i.target for p in passages for i in p.images]
+    assert images == ["/assets/img/kernels/stride.png"], images

@@ -15,9 +15,10 @@ import posixpath
 import re
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -1184,6 +1185,23 @@ def _quarto_shortcode(text: str) -> bool:
     return not rest or (rest[0].isspace() and "\n" not in rest[1:].rstrip())
 
 
+# Quarto's `{{< meta key >}}` (a dotted key into the front matter, `params.images_path`): the
+# value, as Quarto renders it (round 53, qa53: a course put its figures' folder there, and
+# `![]({{< meta params.images_path >}}x.jpg){width=600}`, an address with blanks, was no
+# image but its markup in the text). A key with no one-line value stays as written.
+_META_SHORTCODE = re.compile(r"\{\{<[ \t]*meta[ \t]+([\w.-]{1,100})[ \t]*>\}\}")
+
+
+def _meta_values(body: str, meta: Mapping[str, Any]) -> str:
+    def value(m: re.Match[str]) -> str:
+        found: Any = meta
+        for key in m.group(1).split("."):
+            found = found.get(key) if isinstance(found, Mapping) else None
+        return found if isinstance(found, str) and "\n" not in found else m.group(0)
+
+    return _META_SHORTCODE.sub(value, body)
+
+
 # What a Quarto page hides, and its equations' labels (round 40, a public Quarto book):
 # `::: content-hidden` holds what no reader sees (its every chapter hid the include of its
 # LaTeX macros there, and "$${{< include latexmacros.tex >}}$$" opened 30 chapters' text and
@@ -1674,6 +1692,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if "[!" in body:
         _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if chunks and "{{< meta " in body:
+        body = _meta_values(body, fm.meta)
     if not chunks and ":::" in body and ":::{" not in body:
         body = _containers(body, parsed.boxes)
     if chunks and ("$$" in body or ":::" in body):
