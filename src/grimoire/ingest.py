@@ -294,7 +294,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # code block (review52c).
 # 64: a file named by an order number and an acronym (`3_fitting_NN.md`) says its first H1's
 # name; a slide's `---` front matter is no heading; front matter after a blank line; "Name
-# [Author et al., 2012]" is named "Name" (qa53).
+# [Author et al., 2012]" is named "Name"; "Supplementary slides" names nothing; a Beamer frame
+# in a file of its own names no page, its options no text; a PDF a plotting library drew is a
+# figure; markup with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53).
 READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
