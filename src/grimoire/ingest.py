@@ -292,7 +292,12 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # lines (`\\[` / `$$` on a line, closed on a later one) is one formula (qa52); not "Part 2,
 # explained", an import over prose, a PDF whose source lacks most of its inputs, a `\\]` in a
 # code block (review52c).
-READ_VERSION = b"grimoire-read-63\x00"
+# 64: a file named by an order number and an acronym (`3_fitting_NN.md`) says its first H1's
+# name; a slide's `---` front matter is no heading; front matter after a blank line; "Name
+# [Author et al., 2012]" is named "Name"; "Supplementary slides" names nothing; a Beamer frame
+# in a file of its own names no page, its options no text; a PDF a plotting library drew is a
+# figure; markup with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53).
+READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -901,6 +906,9 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
         return _Loaded(data, sha, stream, stream)
     suffix = suffix_of(job.file)
     binary = None if job.forced else readers.binary_reader(path, data)  # a PDF is binary by design
+    if binary is not None and readers.drawn_figure(data):
+        return _Read("skipped", SourceRecord(path=path, root=root, status="skipped",
+                                             reason=readers.FIGURE_REASON))
     if binary is None and looks_binary(data):
         notice = None
         if any(suffix.lower() in f.extensions for f in readers.FORMATS):

@@ -91,6 +91,14 @@ NOTES = {
     "paper/main.pdf": one_page_pdf(
         [(20, "Soft Margins"), (11, "A soft margin lets a few points cross the boundary at "
                                     "a cost.")], producer="pdfTeX-1.40.25").decode("latin-1"),
+    # qa53: a course's plots saved as PDFs beside its decks' sources (matplotlib's), and a
+    # handout of one page another program made.
+    "boost/img/gif/003.pdf": one_page_pdf(
+        [(12, "Iteration: 0003"), (8, "0.0 0.5 1.0")],
+        producer="matplotlib pdf backend 3.8.0").decode("latin-1"),
+    "boost/handout.pdf": one_page_pdf(
+        [(20, "Stumps"), (11, "A stump is a decision tree of one split.")],
+        producer="LibreOffice 7.6").decode("latin-1"),
     # A part headed "Part N, ..." with a manner after its subject.
     "nets/slowly.md": ("# Part 4, Backpropagation, slowly\n\nBackpropagation carries each "
                        "output's error back through the layers, one product at a time.\n"),
@@ -209,3 +217,17 @@ def test_review52c_a_display_does_not_run_into_a_code_block(kb: Any) -> None:
     path = next(s.path for s in kb.sources() if s.path.endswith("slices.org"))
     texts = [text for _, _, text, _ in kb.source_passages(path)]
     assert not any("begin_src" in t for t in texts), texts
+
+
+def test_a_plot_a_plotting_library_saved_as_pdf_is_no_note(kb: Any) -> None:
+    """qa53: a course kept its plots as PDFs for its Beamer decks to include (100 frames of an
+    animation, `img/boosting/gif/000.pdf` ...): each was read as a page, the concepts
+    "Iteration: 0000" to "Iteration: 0099", "Estimated", "1e8 1.25 1.50". A PDF whose /Info
+    says matplotlib made it is a figure, skipped with the reason; another one-page PDF is
+    read."""
+    status = _status(kb)
+    assert status["boost/img/gif/003.pdf"] == "skipped", status
+    assert status["boost/handout.pdf"] == "ok", status
+    why = {s.path.split("/notes/", 1)[-1]: s.reason for s in kb.sources()}
+    assert "figure" in (why["boost/img/gif/003.pdf"] or ""), why
+    assert not kb.documents_titled("Iteration: 0003")

@@ -883,6 +883,23 @@ def sniff_head(data: bytes, path: str) -> str:
         return decode(head[:-2], path)
 
 
+# A plotting library's PDF writer, as it names itself in the /Info dictionary: matplotlib
+# (`/Producer (matplotlib pdf backend 3.8.0)`), R's pdf() device, gnuplot, MATLAB.
+_PLOT_PRODUCER = re.compile(
+    rb"/(?:Producer|Creator)\s*\((?:matplotlib|Matplotlib|R \d|R Graphics|gnuplot|MATLAB)")
+FIGURE_REASON = ("a figure a plotting library drew (matplotlib, R, gnuplot, MATLAB), saved as "
+                 "a PDF for a document to include: an image, not a note (--format reads it)")
+
+
+def drawn_figure(data: bytes) -> bool:
+    """Whether the PDF `data` says a plotting library made it: a plot saved for a deck or a
+    paper to include (round 53, qa53: a course's Beamer decks kept 100 frames of an animation
+    as `img/boosting/gif/000.pdf` ..., each read as a page: "Iteration: 0000" and 99 more).
+    The /Info dictionary lies near the end of such a file, or at its start."""
+    return _PLOT_PRODUCER.search(data, max(0, len(data) - (1 << 14))) is not None \
+        or _PLOT_PRODUCER.search(data[: 1 << 14]) is not None
+
+
 def binary_reader(path: str, data: bytes) -> Reader | None:
     """The reader of a format that is binary by design (PDF), when the file is one of it.
 
@@ -898,6 +915,7 @@ def binary_reader(path: str, data: bytes) -> Reader | None:
 
 
 __all__ = [
+    "FIGURE_REASON",
     "FORMATS",
     "GENERIC_EXTENSIONS",
     "LFS_REASON",

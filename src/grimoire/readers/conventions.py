@@ -61,6 +61,10 @@ _PAGE_PARTS = frozenset(
         "secondary sources", "wrap-up", "wrap up", "takeaways", "key takeaways",
         "key takeaway", "homework", "assignment", "assignments", "syllabus", "schedule",
         "course materials", "class materials", "lecture materials",
+        # qa53: a summer school's deck of extra slides opened "# Supplementary slides"
+        "slides", "lecture slides", "supplementary", "supplementary slides",
+        "supplementary material", "supplementary materials", "backup slides", "extra slides",
+        "bonus slides", "additional slides", "additional material", "additional materials",
         "agenda", "quiz", "quizzes", "flashcards", "checklist", "tasks", "copyright",
         "erratum", "errata", "comments", "remarks", "recommended resources",
         "video tutorials", "implementation code", "code implementation", "hands-on code",
@@ -705,13 +709,16 @@ _URL_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 _EDITION = (r"(?!(?:Server|Edition|Home|Pro|Professional|Enterprise|Community|Standard|Express"
             r"|Update|Release|Version|Build|Preview|Beta|Service|Ultimate|Premium|Business"
             r"|Education|Student|Mobile|Desktop|Datacenter|Workstation|Core|Web|Plus)\b)")
-_TRAILING_YEAR = re.compile(
-    r"(?<!\s)\s*\(\s*" + _EDITION
+_YEAR_BODY = (
+    _EDITION
     + r"(?:(?i:january|february|march|april|may|june|july|august|september|october"
     r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+"
     r"|[A-Z][A-Za-z-]{1,15}(?: [A-Z][A-Za-z-]{1,15})?\s+"
     r"|[A-Z][\w'-]{1,20}(?: et al\.?| (?:and|&) [A-Z][\w'-]{1,20})?,?\s+)?"
-    r"(?:1[89]|20)\d\ds?\s*\)$")
+    r"(?:1[89]|20)\d\ds?\s*")
+# ... or in brackets, as a slide cites the paper: "AlexNet [Krizhevsky et al., 2012]" (qa53).
+_TRAILING_YEAR = re.compile(
+    rf"(?<!\s)\s*(?:\(\s*{_YEAR_BODY}\)|\[\s*{_YEAR_BODY}\])$")
 # The same year glued to a name a subtitle follows: "ResNet(2015): Residual Network" (qa47: a
 # lecture set's network notes; `show ResNet` found nothing).
 _GLUED_YEAR = re.compile(r"(?<=[^\W_])\((?:1[89]|20)\d\ds?\)(?=:\s)")
@@ -803,6 +810,8 @@ def bare_name(name: str) -> str:
     ('Windows (Server 2019)', 'Office (Home Edition 2016)')
     >>> bare_name("Word2Vec (Mikolov et al. 2013)"), bare_name("Adam (Kingma & Ba, 2014)")
     ('Word2Vec', 'Adam')
+    >>> bare_name("AlexNet [Krizhevsky et al., 2012]"), bare_name("GloVe [2014]")
+    ('AlexNet', 'GloVe')
     >>> bare_name("2017 - Attention Is All You Need"), bare_name("2048 Game")
     ('Attention Is All You Need', '2048 Game')
     >>> bare_name("2023-03-08 (x) - Backpropagation"), bare_name("2023-05-09 - (x) Q-Learning")
@@ -885,7 +894,7 @@ def _bare_name(name: str) -> str:
         text = m.group("name")
     if "(" in text and (glued := _GLUED_YEAR.search(text)) is not None:
         text = text[:glued.start()] + text[glued.end():]
-    if text.endswith((")", ":")):
+    if text.endswith((")", "]", ":")):
         bare = _TRAILING_COLON.sub("", _TRAILING_YEAR.sub("", text, count=1), count=1)
         bare = _TRAILING_MARK.sub("", bare, count=1)
         text = bare if any(c.isalpha() for c in bare) else text

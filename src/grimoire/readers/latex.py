@@ -668,6 +668,10 @@ def _roman(n: int) -> str:
     return out
 
 
+# A frame's options and overlay specification before its body: `[fragile]`, `<2->`.
+_FRAME_OPTIONS = re.compile(r"[ \t]*(?:<[^<>\n]*>[ \t]*|\[[^\[\]\n]*\][ \t]*)+")
+
+
 def _heading(st: _State, command: str, rest: str, line: int, starred: bool = False) -> int:
     """A heading's title at the start of `rest`; returns how much of `rest` it took."""
     reader = _Inline(st, Block("text", [], ()), rest, line)
@@ -676,6 +680,11 @@ def _heading(st: _State, command: str, rest: str, line: int, starred: bool = Fal
         brace = rest.find("{")
         lead = rest[:brace].strip() if brace >= 0 else "x"
         arg = reader.argument(brace) if not lead or lead[0] in "[<" else None
+        if arg is None:
+            # `\begin{frame}[noframenumbering]` with no title on its line: the options are
+            # no text (round 53: a course's title-page frames read "[noframenumbering]")
+            options = _FRAME_OPTIONS.match(rest)
+            return options.end() if options is not None else 0
     else:
         arg = reader.argument(0)
     if arg is None:
@@ -1168,6 +1177,9 @@ def _fill_refs(st: _State) -> None:
             block.units = [(ln, _REF_MARK.sub(shown, t)) for ln, t in block.units]
 
 
+_DOCUMENT = re.compile(r"^[ \t]*\\begin\{document\}", re.M)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     st = _parse(text, path)
@@ -1180,6 +1192,16 @@ def read(data: bytes, path: str) -> list[Document]:
         title = opening.title
     else:
         title = markdown.title_of(parsed, path, any_heading=True)
+    slide = None
+    if opening is None and "title" not in parsed.front.meta and parsed.slide_paths \
+            and _DOCUMENT.search(text) is None:
+        # A deck's slide kept in a file of its own, which the deck `\include`s
+        # (`src/svm_soft_margin.tex`: round 53, a course's Beamer decks, about 100 of them):
+        # an entry only where its text defines its title, as a slide of a whole deck is; the
+        # file's name is no concept (it was one, "svm_soft_margin", "boundary1").
+        parsed.front.meta["topics"] = True
+        slide = next((b.heading_path[-1] for b in parsed.blocks
+                      if b.heading_path in parsed.slide_paths), None)
     entries = markdown.markdown_entries(parsed, path, title)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
@@ -1190,4 +1212,7 @@ def read(data: bytes, path: str) -> list[Document]:
             taken.add(normalize(term))
     entries = markdown.with_bold_lead_entries(parsed, path, title, entries)
     entries.sort(key=lambda e: e.span.start_line)
-    return [markdown.make_document(parsed, path, name, title, entries, ())]
+    doc = markdown.make_document(parsed, path, name, title, entries, ())
+    # Its slide's title names it where a hit or a citation shows the page, once its entries
+    # are made (a slide named as the page would be no entry of its own)
+    return [replace(doc, title=slide) if slide else doc]

@@ -537,9 +537,20 @@ def _file_says(stem: str, name: str) -> bool:
         return True
     if len(stem) > 2 and stem.endswith("s") and initials_match(stem[:-1], name):
         return True  # `GANs.md`, "Generative Adversarial Networks" (review37b)
-    mine = [w for w in re.split(r"[\W_]+", stem.casefold()) if w]
-    words = {w.rstrip("s") for w in re.split(r"[\W_]+", name.casefold()) if w}
-    return bool(mine) and all(w.rstrip("s") in words for w in mine) and 2 * len(mine) >= len(words)
+    mine = [w for w in re.split(r"[\W_]+", stem) if w]
+    if len(mine) > 1 and mine[0].isdigit() and len(mine[0]) <= 3:
+        mine = mine[1:]  # a course's order (`3_fitting_NN.md`, "Fitting a Neural Network")
+    named = [w for w in re.split(r"[\W_]+", name.casefold()) if w]
+    words = {w.rstrip("s") for w in named}
+    # An acronym in the file's name for words of the heading (`9_DL_tools.md`, "Deep Learning
+    # tools"; round 53: a deck of slides was named by its file so, not by its first slide).
+    initials = "".join(w[0] for w in named)
+
+    def said(word: str) -> bool:
+        return word.casefold().rstrip("s") in words \
+            or (word.isupper() and 2 <= len(word) <= 4 and word.casefold() in initials)
+
+    return bool(mine) and all(said(w) for w in mine) and 2 * len(mine) >= len(words)
 
 
 def _linked_title(parsed: Parsed, stem: str) -> str | None:
@@ -833,7 +844,10 @@ def _is_term_file(parsed: Parsed) -> bool:
     if _opens_with(parsed, meta["title"]):
         return True
     text_size = sum(len(b.text) for b in parsed.blocks)
-    return not parsed.headings and text_size <= TERM_FILE_CHARS
+    # Markup with no text under a title (a Slidev deck's `slides.md`: a cover of tags, then
+    # `src:` blocks naming each lecture's file) is a page; a title alone is a term to write.
+    return not parsed.headings and text_size <= TERM_FILE_CHARS \
+        and (text_size > 0 or not parsed.blocks)
 
 
 def _opens_with(parsed: Parsed, title: str) -> bool:

@@ -15,9 +15,10 @@ import posixpath
 import re
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -506,6 +507,12 @@ class _Line:
     link_end: int = -1  # the number of parts when the last wikilink's text was added
 
 
+# A slide's front matter as a setext heading's text: lines of `key: value` settings, each key
+# in lower case as a setting is ("Note: read this first" is a heading).
+_SLIDE_SETTING = r"[a-z][\w-]*:(?:[ \t]+[^\s]+){0,4}[ \t]*"
+_SLIDE_FRONT = re.compile(rf"{_SLIDE_SETTING}(?:\n{_SLIDE_SETTING})*")
+
+
 class _Walker:
     """Turns markdown-it tokens into Blocks; one per file."""
 
@@ -885,7 +892,15 @@ class _Walker:
                     self._container(tokens[i : i + 3], "text", lines)
                 i += 3
                 continue
-            if ttype in ("fence", "code_block"):
+            if ttype == "hr":
+                if i + 2 < n and tokens[i + 1].type == "heading_open" \
+                        and tokens[i + 1].markup == "-" \
+                        and _SLIDE_FRONT.fullmatch(tokens[i + 2].content) is not None:
+                    # A slide's own front matter between two `---` lines (Slidev's `layout:
+                    # center`): settings, no heading (it was a setext H2 "layout: center").
+                    i += 4
+                    continue
+            elif ttype in ("fence", "code_block"):
                 self._code(tok, lines)
             elif ttype in ("html_block", "math_block", "math_block_label"):
                 self._container([tok], "text", lines)
@@ -1168,6 +1183,23 @@ def _quarto_shortcode(text: str) -> bool:
         return False
     rest = inner[name.end():]
     return not rest or (rest[0].isspace() and "\n" not in rest[1:].rstrip())
+
+
+# Quarto's `{{< meta key >}}` (a dotted key into the front matter, `params.images_path`): the
+# value, as Quarto renders it (round 53, qa53: a course put its figures' folder there, and
+# `![]({{< meta params.images_path >}}x.jpg){width=600}`, an address with blanks, was no
+# image but its markup in the text). A key with no one-line value stays as written.
+_META_SHORTCODE = re.compile(r"\{\{<[ \t]*meta[ \t]+([\w.-]{1,100})[ \t]*>\}\}")
+
+
+def _meta_values(body: str, meta: Mapping[str, Any]) -> str:
+    def value(m: re.Match[str]) -> str:
+        found: Any = meta
+        for key in m.group(1).split("."):
+            found = found.get(key) if isinstance(found, Mapping) else None
+        return found if isinstance(found, str) and "\n" not in found else m.group(0)
+
+    return _META_SHORTCODE.sub(value, body)
 
 
 # What a Quarto page hides, and its equations' labels (round 40, a public Quarto book):
@@ -1660,6 +1692,8 @@ def parse(text: str, path: str, md: MarkdownIt, flavor: Flavor = PLAIN) -> Parse
     if "[!" in body:
         _callouts(body, parsed.boxes)
     chunks = path[-4:].lower() in (".qmd", ".rmd")
+    if chunks and "{{< meta " in body:
+        body = _meta_values(body, fm.meta)
     if not chunks and ":::" in body and ":::{" not in body:
         body = _containers(body, parsed.boxes)
     if chunks and ("$$" in body or ":::" in body):

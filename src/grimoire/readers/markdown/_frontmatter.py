@@ -347,8 +347,31 @@ def _nikola_comment(text: str, fm: FrontMatter) -> tuple[str, FrontMatter]:
     return "\n" * (fm.end_line - 1) + (text[close:] if close >= 0 else ""), fm
 
 
+# Blank lines before a front matter block that Pandoc (Quarto, R Markdown) still reads as one.
+_MAX_BLANKS_BEFORE = 3
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     """Read the front matter and blank its lines, so the body keeps the file's line numbers."""
+    if text[:1] in ("\n", "\r"):
+        # Pandoc reads a YAML block after a blank line as the page's metadata (round 53: a
+        # Quarto course's slides opened with an empty line, their `title:` was a paragraph
+        # and each deck was named by its file, "cnns"). Only a mapping read without a problem
+        # counts: `---` lines around text further down are thematic breaks.
+        rest = text.lstrip("\r\n")
+        blanks = text.count("\n", 0, len(text) - len(rest))
+        if blanks <= _MAX_BLANKS_BEFORE and rest.startswith("---"):
+            body, fm = _split_front_matter(rest, path)
+            if fm.meta and not fm.problems:
+                fm.end_line += blanks
+                fm.key_lines = {k: v + blanks for k, v in fm.key_lines.items()}
+                fm.related = [(name, line + blanks) for name, line in fm.related]
+                fm.references = [(a, b, line + blanks) for a, b, line in fm.references]
+                return "\n" * blanks + body, fm
+    return _split_front_matter(text, path)
+
+
+def _split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
     fm = FrontMatter()
     if not text.startswith(("---", "+++")):
         if text.startswith("<!--") and ".. " in text[:16]:
