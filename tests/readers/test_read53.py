@@ -4,7 +4,7 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 from __future__ import annotations
 
 from grimoire.showing import INLINE_MATH
-from tests.readers.test_read51 import _md
+from tests.readers.test_read51 import _md, _page
 
 DOLLAR_LINES = (
     "The input is padded to $ n + p \\times n + p$ pixels on each side.",
@@ -27,3 +27,22 @@ def test_the_markdown_readers_inline_formulas_are_the_ones_every_face_draws() ->
         assert read == drawn, (line, read, drawn)
     doc = _md(f"# Dollars\n\n{DOLLAR_LINES[0]}\n", "notes/dollars.md")
     assert [m.tex for p in doc.passages for m in p.math] == ["n + p \\times n + p"]
+
+
+def test_a_generic_title_with_a_subtitle_of_manner_names_nothing() -> None:
+    # "Notes, mostly", "Homework, explained": the subtitle says how the page treats its head,
+    # and the head is a page's kind ("Notes", "Homework" alone name nothing); the whole title
+    # was a concept of its own (round 52 left it). Now no entry, as for the head alone.
+    body = ("What I wrote down this week, {how}: the gradient of the loss, a worked example "
+            "and two questions for Friday.")
+    for title in ("Notes, mostly", "Homework, explained", "Summary, briefly", "Exercises, revisited"):
+        head = title.split(",")[0]
+        assert _page(head, body.format(how="in short"), "blog/week.md")[0] == "", head
+        term, _ = _page(title, body.format(how=title.split(", ")[1]), "blog/week.md")
+        assert term == "", (title, term)
+    # the same title as a note's one H1
+    doc = _md("# Homework, explained\n\n" + body.format(how="explained") + "\n", "vault/week.md")
+    assert [e.term for e in doc.entries] == [], doc.entries
+    # a subject before the subtitle still names the page (read52)
+    term, aliases = _page("Backprop, slowly", "Backprop carries the error back.", "blog/bp.md")
+    assert term == "Backprop" and "Backprop, slowly" in aliases, (term, aliases)

@@ -1556,7 +1556,24 @@ def _title_names_nothing(doc: Document, title: str) -> bool:
         or _NOT_A_TITLE.search(title) is not None or len(key) < 2 or names_no_concept(title) \
         or not_a_page(doc.meta, title) or MATH_ONLY.fullmatch(title) is not None \
         or is_statement(title) or doc.meta.get("topics") is True \
-        or _DATED_NAME.fullmatch(title) is not None
+        or _DATED_NAME.fullmatch(title) is not None or manner_of_nothing(title)
+
+
+def manner_of_nothing(title: str) -> bool:
+    """Whether a title is a head that names nothing and a subtitle saying how the page
+    treats it (`_MANNER`): "Notes, mostly", "Homework, explained", "Summary, briefly" name
+    no more than "Notes", "Homework" or "Summary" alone; the whole title was a concept of its
+    own (round 52 left it: `_subject_asked` declines a generic head, and the title stood).
+
+    >>> manner_of_nothing("Notes, mostly"), manner_of_nothing("Backprop, slowly")
+    (True, False)
+    """
+    m = _SUBTITLE_COMMA.search(title)
+    if m is None or _MANNER.match(title, m.end()) is None:
+        return False
+    head = title[:m.start()].strip()
+    return is_generic_title(head) or names_no_concept(head) or _labels(head) \
+        or _UNIT_NUMBERED.fullmatch(head) is not None
 
 
 # A course's or a book's unit and its number ("Module 3", "Section 2.1", "Ch. 4"): the
@@ -1785,5 +1802,5 @@ def drop_long_names(doc: Document) -> Document:
 __all__ = [
     "LIST_LAYOUTS", "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON",
     "add_page_entry", "add_section_entries", "clean_names", "defines", "drop_long_names",
-    "is_placeholder", "is_template", "name_shaped", "not_a_page",
+    "is_placeholder", "is_template", "manner_of_nothing", "name_shaped", "not_a_page",
 ]
