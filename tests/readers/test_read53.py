@@ -35,7 +35,8 @@ def test_a_generic_title_with_a_subtitle_of_manner_names_nothing() -> None:
     # was a concept of its own (round 52 left it). Now no entry, as for the head alone.
     body = ("What I wrote down this week, {how}: the gradient of the loss, a worked example "
             "and two questions for Friday.")
-    for title in ("Notes, mostly", "Homework, explained", "Summary, briefly", "Exercises, revisited"):
+    for title in ("Notes, mostly", "Homework, explained", "Summary, briefly",
+                  "Exercises, revisited"):
         head = title.split(",")[0]
         assert _page(head, body.format(how="in short"), "blog/week.md")[0] == "", head
         term, _ = _page(title, body.format(how=title.split(", ")[1]), "blog/week.md")
@@ -46,3 +47,18 @@ def test_a_generic_title_with_a_subtitle_of_manner_names_nothing() -> None:
     # a subject before the subtitle still names the page (read52)
     term, aliases = _page("Backprop, slowly", "Backprop carries the error back.", "blog/bp.md")
     assert term == "Backprop" and "Backprop, slowly" in aliases, (term, aliases)
+
+
+def test_a_section_headed_by_a_name_and_its_initials_is_an_entry() -> None:
+    # "Intersection over union, IoU": "over" made the heading "a phrase, not a name", and a
+    # section headed by a name the writer spelled out with its letters is a term even when its
+    # text opens with no definition (round 52 left vlee's such section no entry)
+    doc = _md("# Scoring detectors\n\n"
+              "## Precision and recall\n\nHits among the boxes, hits among the objects.\n\n"
+              "## Overlap of boxes, IoU\n\nsomething about boxes and their union\n\n"
+              "## Intersection over union, IoU\n\n"
+              "take the area both boxes cover and divide by the area either covers\n\n"
+              "It decides whether a predicted box counts as a hit.\n", "notes/scoring.md")
+    named = {e.term: e.aliases for e in doc.entries}
+    assert "IoU" in named.get("Intersection over union", ()), named
+    assert not any(t.startswith("Overlap") for t in named), named  # no initials of it

@@ -58,7 +58,7 @@ from grimoire.model import (
     Problem,
     Span,
 )
-from grimoire.names import is_abbreviation, normalize, term_names
+from grimoire.names import initials_match, is_abbreviation, normalize, term_names
 from grimoire.readers.base import folder_of
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
@@ -212,7 +212,7 @@ def _name_shaped(heading: str) -> str | None:
         if _ZH_ABOUT_NUMBERED.search(text):
             return "names a part of a page"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
-    if any(w in _PHRASE_WORDS for w in lowered):
+    if any(w in _PHRASE_WORDS for w in lowered) and not initialled(text):
         return "a phrase, not a name"
     if len(words) > 1 and lowered[0] in _IMPERATIVES:
         return "an instruction"
@@ -221,6 +221,31 @@ def _name_shaped(heading: str) -> str | None:
     if "$" in text or "\\(" in text:
         return "holds a formula"
     return None
+
+
+# A name and its letters after it: "Intersection over Union (IoU)", "Intersection over union,
+# IoU", "Return on Investment - ROI"
+_INITIALLED = re.compile(r"(?P<name>[^(),]+?)\s*(?:\(\s*(?P<bracketed>[A-Za-z]{2,8}s?)\s*\)"
+                         r"|[,\u2013\u2014-]\s*(?P<after>[A-Za-z]{2,8}s?))\s*")
+
+
+def initialled(text: str) -> bool:
+    """Whether a heading is a name of two words or more and the initials of all its words
+    after it, in brackets or after a comma or a dash, its small words' among them
+    ("Intersection over Union (IoU)", "Learning to Rank, LTR", "Non-Maximum Suppression,
+    NMS"): the writer abbreviated it, so it names one thing (round 52 left vlee's "##
+    Intersection over union, IoU" "a phrase, not a name", for its "over", and no entry).
+
+    >>> initialled("Intersection over union, IoU"), initialled("Learning to Rank (LTR)")
+    (True, True)
+    >>> initialled("Attention over time, AT"), initialled("Training on the cluster")
+    (False, False)
+    """
+    m = _INITIALLED.fullmatch(text)
+    if m is None:
+        return False
+    letters = m["bracketed"] or m["after"]
+    return any(initials_match(short, m["name"]) for short in (letters, letters.removesuffix("s")))
 
 
 def _zh_words(text: str, words: list[str]) -> int:
@@ -777,6 +802,12 @@ def add_section_entries(doc: Document, *,
             if normalize(heading) not in aspects:
                 how = "opens by describing it" if path in by_pronoun else "defines it"
                 reasons[path] = f"{shape}, whose text {how}"
+            continue
+        if initialled(heading) and normalize(heading) not in aspects:
+            # "Intersection over union, IoU" over what it measures: a name the writer spelled
+            # out with its letters is a term, whatever its first sentence does (round 53:
+            # vlee's section was no entry, its text opening "consider area of ...")
+            reasons[path] = f"{shape} and its initials"
             continue
         group = siblings[path[:-1]]
         defining = defining_under[path[:-1]]
@@ -1802,5 +1833,5 @@ def drop_long_names(doc: Document) -> Document:
 __all__ = [
     "LIST_LAYOUTS", "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON",
     "add_page_entry", "add_section_entries", "clean_names", "defines", "drop_long_names",
-    "is_placeholder", "is_template", "manner_of_nothing", "name_shaped", "not_a_page",
+    "initialled", "is_placeholder", "is_template", "manner_of_nothing", "name_shaped", "not_a_page",
 ]
