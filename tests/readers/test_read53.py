@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from grimoire.showing import INLINE_MATH
 from tests.readers.test_read51 import _md, _page
+from tests.readers.test_read52 import _read
 
 DOLLAR_LINES = (
     "The input is padded to $ n + p \\times n + p$ pixels on each side.",
@@ -62,3 +63,44 @@ def test_a_section_headed_by_a_name_and_its_initials_is_an_entry() -> None:
     named = {e.term: e.aliases for e in doc.entries}
     assert "IoU" in named.get("Intersection over union", ()), named
     assert not any(t.startswith("Overlap") for t in named), named  # no initials of it
+
+
+ONE_ITEM_LISTS = """\
+Counting outcomes
+=================
+
+Outcomes and sets
+-----------------
+
+Sample point
+    is one outcome of the experiment; the sample space holds them all.
+
+Angles
+------
+
+The cosine similarity of two vectors depends on the angle between them only.
+
+Cosine similarity
+    :math:`\\cos\\theta = x^{T}y / (||x|| ||y||)`
+
+Run
+---
+
+Batch size
+    64 on one card, halved on the laptop.
+
+Remarks
+-------
+
+Caveat
+    the sample space must be fixed before counting.
+"""
+
+
+def test_a_definition_list_of_one_item_that_defines_its_term_is_an_entry() -> None:
+    # read52 took a lone item only when a word of its term is in the section's heading: a
+    # Nikola site lost "Dot product" (under "Norms", named by the paragraph before it, over
+    # its formula) and "Event" (under "Probability axioms", "is a subset of ...")
+    terms = {e.term for e in _read(ONE_ITEM_LISTS, "notes/counting.rst").entries}
+    assert {"Sample point", "Cosine similarity"} <= terms, terms
+    assert not terms & {"Batch size", "Caveat"}, terms  # a setting, a remark: no terms
