@@ -3,7 +3,15 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from grimoire import readers
+from grimoire.errors import ReadError
+from grimoire.readers.base import decode
 from grimoire.showing import INLINE_MATH
+from tests.conftest import one_page_pdf
 from tests.readers.test_read51 import _md, _page
 from tests.readers.test_read52 import _read
 
@@ -104,3 +112,20 @@ def test_a_definition_list_of_one_item_that_defines_its_term_is_an_entry() -> No
     terms = {e.term for e in _read(ONE_ITEM_LISTS, "notes/counting.rst").entries}
     assert {"Sample point", "Cosine similarity"} <= terms, terms
     assert not terms & {"Batch size", "Caveat"}, terms  # a setting, a remark: no terms
+
+
+def test_a_pdf_beside_a_tex_that_cannot_be_read_is_read(tmp_path: Path) -> None:
+    # a chapter saved in GBK (as older Chinese LaTeX notes are) fails with "not UTF-8, and
+    # its encoding cannot be told": the PDF pdfTeX made of it was skipped as a built copy
+    # all the same, and its text was nowhere (round 52 left it)
+    chapter = ("\\documentclass{ctexart}\n\\begin{document}\n\\section{梯度下降}\n"
+               "梯度下降沿着负梯度方向一步一步地更新参数\uff0c直到损失不再下降。\n\\end{document}\n")
+    pdf = one_page_pdf([(20, "Gradient descent"), (11, "Steps against the gradient.")],
+                       producer="pdfTeX-1.40.25")
+    (tmp_path / "gd.pdf").write_bytes(pdf)
+    (tmp_path / "gd.tex").write_bytes(chapter.encode("gbk"))
+    with pytest.raises(ReadError):
+        decode((tmp_path / "gd.tex").read_bytes(), "gd.tex")
+    assert not readers.built_copy(str(tmp_path / "gd.pdf"))
+    (tmp_path / "gd.tex").write_bytes(chapter.encode("utf-8"))  # once it reads: a copy
+    assert readers.built_copy(str(tmp_path / "gd.pdf"))

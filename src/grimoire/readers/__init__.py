@@ -267,7 +267,8 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
         stem = path[: len(path) - len(built)]
-        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path)
+        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path) \
+            and all(_source_reads(stem + ext) for ext in sources)
     if built == ".ipynb":
         return _org_notebook(path)
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
@@ -335,6 +336,24 @@ def _inputs_here(tex: str) -> bool:
         else:
             gone += 1
     return gone <= here or gone == 0
+
+
+_SOURCE_BYTES = 16 << 20  # of a source read to know whether it decodes; a larger one is taken
+
+
+def _source_reads(source: str) -> bool:
+    """Whether the note `source` (`x.tex` beside the PDF built of it) is text the readers
+    can decode: one that fails ("not UTF-8, and its encoding cannot be told", binary data)
+    leaves the PDF the only copy of its text, so the PDF is read (round 52 left it skipped,
+    its text nowhere). A source that decodes and fails later, in its reader, still hides it."""
+    data = _head_bytes(source, _SOURCE_BYTES + 1)
+    if len(data) > _SOURCE_BYTES:
+        return True
+    try:
+        decode(data, source)
+    except ReadError:
+        return False
+    return True
 
 
 def _org_notebook(path: str) -> bool:
