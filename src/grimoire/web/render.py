@@ -33,14 +33,13 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.fences import code_lines, code_pieces, language
-from grimoire.formulas import math_inline
+from grimoire.formulas import INLINE_MATH, math_inline
 from grimoire.names import normalize
 from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
     _EMBED,
     _MARKS,
     _WIKILINK,
     DISPLAY_MATH,
-    INLINE_MATH,
     link_label,
     open_formula_cut,
     quote_words,
