@@ -129,3 +129,28 @@ def test_a_pdf_beside_a_tex_that_cannot_be_read_is_read(tmp_path: Path) -> None:
     assert not readers.built_copy(str(tmp_path / "gd.pdf"))
     (tmp_path / "gd.tex").write_bytes(chapter.encode("utf-8"))  # once it reads: a copy
     assert readers.built_copy(str(tmp_path / "gd.pdf"))
+
+
+def test_a_chapter_uses_the_macros_its_main_file_defines(tmp_path: Path) -> None:
+    # a course's main file defines `\T` and `\rowof` once and `\include`s its chapters: each
+    # chapter's formulas kept the macros unexpanded (round 52 left it, qa52)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "course.tex").write_text(
+        "\\documentclass{book}\n\\newcommand{\\T}{^{\\top}}\n"
+        "\\newcommand{\\rowof}[2]{#1_{#2,:}}\n% \\newcommand{\\T}{^{t}} an old spelling\n"
+        "\\begin{document}\n\\include{chapters/projections}\n\\end{document}\n")
+    chapter = tmp_path / "chapters" / "projections.tex"
+    chapter.write_text(
+        "\\chapter{Projections}\n\\section{Orthogonal projection}\n"
+        "Projecting onto the columns of $A$ multiplies by $A (A\\T A)^{-1} A\\T$, "
+        "and a row of it is $\\rowof{P}{i}$.\n")
+    doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
+    tex = [m.tex for p in doc.passages for m in p.math]
+    product = next(t for t in tex if "^{-1}" in t)
+    assert "\\T" not in product and product.count("^{\\top}") == 2, tex  # not the comment's
+    assert "P_{i,:}" in tex, tex
+    # a chapter no main file reads in keeps its macros as written
+    alone = tmp_path / "alone.tex"
+    alone.write_text(chapter.read_text())
+    doc = readers.read_file("latex", alone.read_bytes(), str(alone))[0]
+    assert "A (A\\T A)^{-1} A\\T" in [m.tex for p in doc.passages for m in p.math]
