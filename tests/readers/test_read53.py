@@ -3,6 +3,7 @@ here in this test's own words. Readers called directly (no store): milliseconds 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,36 @@ def test_a_chapter_uses_the_macros_its_main_file_defines(tmp_path: Path) -> None
     alone.write_text(chapter.read_text())
     doc = readers.read_file("latex", alone.read_bytes(), str(alone))[0]
     assert "A (A\\T A)^{-1} A\\T" in [m.tex for p in doc.passages for m in p.math]
+
+
+ORG_NOTE = ("#+TITLE: Gradient checks\n\n* Why check\n\nBackpropagation is easy to get subtly "
+            "wrong, so compare its gradient with a *numerical* one.\n\n"
+            "#+begin_src python\ndef numeric(f, w, eps=1e-5):\n"
+            "    return (f(w + eps) - f(w - eps)) / (2 * eps)\n#+end_src\n\n[[./img/slope.png]]\n")
+
+
+def _cells(*cells: tuple[str, str], org_key: bool) -> str:
+    metadata = {"kernelspec": {"name": "python3"}, **({"org": None} if org_key else {})}
+    return json.dumps({"cells": [{"cell_type": kind, "metadata": {}, "source": [text]}
+                                 for kind, text in cells],
+                       "metadata": metadata, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_whether_a_notebook_beside_its_org_note_is_a_copy_is_told_by_its_cells(
+        tmp_path: Path) -> None:
+    # round 52 told ox-ipynb's export by its "org" metadata key alone: a notebook the user
+    # went on editing in Jupyter keeps the key and lost the cells added there; pandoc's
+    # `org -> ipynb` writes no key and its copy was read twice. Now by the cells' words.
+    (tmp_path / "checks.org").write_text(ORG_NOTE)
+    exported = (("markdown", "# Why check\n\nBackpropagation is easy to get subtly wrong, so "
+                             "compare its gradient with a **numerical** one."),
+                ("code", "def numeric(f, w, eps=1e-5):\n    return (f(w + eps) - f(w - eps))"
+                         " / (2 * eps)"),
+                ("markdown", "![img](./img/slope.png)"))
+    notebook = tmp_path / "checks.ipynb"
+    notebook.write_text(_cells(*exported, org_key=False))  # pandoc's: no mark
+    assert readers.built_copy(str(notebook))
+    edited = (*exported, ("markdown", "Tried it on the two-layer net: the relative error was "
+                                      "tiny for every weight except the biases."))
+    notebook.write_text(_cells(*edited, org_key=True))  # ox-ipynb's, then edited
+    assert not readers.built_copy(str(notebook))
