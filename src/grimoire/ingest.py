@@ -292,7 +292,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # lines (`\\[` / `$$` on a line, closed on a later one) is one formula (qa52); not "Part 2,
 # explained", an import over prose, a PDF whose source lacks most of its inputs, a `\\]` in a
 # code block (review52c).
-READ_VERSION = b"grimoire-read-63\x00"
+# 64: Markdown's inline `$` by the faces' rule (`$ x \\times y$`); "Notes, mostly" no entry; "Name
+# over name, NoN" a name and its section an entry; a reST list's one item that defines; a TeX
+# PDF beside an undecodable `.tex` read; a chapter takes its main file's macros; a notebook
+# beside `x.org` a copy by its cells' words, not by a mark (read53).
+READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
