@@ -803,10 +803,13 @@ def add_section_entries(doc: Document, *,
                 how = "opens by describing it" if path in by_pronoun else "defines it"
                 reasons[path] = f"{shape}, whose text {how}"
             continue
-        if initialled(heading) and normalize(heading) not in aspects:
+        if initialled(heading) and normalize(heading) not in aspects \
+                and code[path] <= 2 * len(candidates[path]):
             # "Intersection over union, IoU" over what it measures: a name the writer spelled
             # out with its letters is a term, whatever its first sentence does (round 53:
-            # vlee's section was no entry, its text opening "consider area of ...")
+            # vlee's section was no entry, its text opening "consider area of ..."); not
+            # over twice as much code as words, a worked example's step ("Supervised
+            # Fine-Tuning (SFT)" over the commands that run it)
             reasons[path] = f"{shape} and its initials"
             continue
         group = siblings[path[:-1]]
