@@ -139,17 +139,20 @@ def test_a_chapter_uses_the_macros_its_main_file_defines(tmp_path: Path) -> None
     (tmp_path / "course.tex").write_text(
         "\\documentclass{book}\n\\newcommand{\\T}{^{\\top}}\n"
         "\\newcommand{\\rowof}[2]{#1_{#2,:}}\n% \\newcommand{\\T}{^{t}} an old spelling\n"
+        "\\newcommand{\\abs}[1]{\\left\\lvert#1\\right\\rvert}\n"
         "\\begin{document}\n\\include{chapters/projections}\n\\end{document}\n")
     chapter = tmp_path / "chapters" / "projections.tex"
     chapter.write_text(
         "\\chapter{Projections}\n\\section{Orthogonal projection}\n"
         "Projecting onto the columns of $A$ multiplies by $A (A\\T A)^{-1} A\\T$, "
-        "and a row of it is $\\rowof{P}{i}$.\n")
+        "and a row of it is $\\rowof{P}{i}$, of size $\\abs{x}$.\n")
     doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
     tex = [m.tex for p in doc.passages for m in p.math]
     product = next(t for t in tex if "^{-1}" in t)
     assert "\\T" not in product and product.count("^{\\top}") == 2, tex  # not the comment's
     assert "P_{i,:}" in tex, tex
+    # a parameter after a control word: `\lvert#1` filled with x is no `\lvertx`
+    assert "\\left\\lvert x\\right\\rvert" in tex, tex
     # a chapter no main file reads in keeps its macros as written
     alone = tmp_path / "alone.tex"
     alone.write_text(chapter.read_text())
