@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from grimoire.errors import NotFound, ReadError
 from grimoire.fences import without_bars
 from grimoire.files import note_text, read_capped, real_inside, root_folder
+from grimoire.formulas import INLINE_MATH
 from grimoire.model import Span
 from grimoire.names import normalize
 from grimoire.store import SourceRecord
@@ -44,14 +45,7 @@ CLIP_LINES = 20  # or this many of a note's lines (a list of papers, one short l
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A formula in a text every face shows: `$$…$$` (display) or `$…$` (inline), as the web page
 # renders it and the Anki deck writes it for MathJax (round 36: below both, one pattern).
-# An inline one as Pandoc reads it: no blank just inside either `$`, no digit just after the
-# closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52). A blank
-# inside is a formula's when it holds a TeX command, as notes written for MathJax have it
-# ("padded to $ n + p \times n + p$" showed its TeX on every face; review52d): the words
-# between two prices hold none.
-TEX_COMMAND = re.compile(r"\\[A-Za-z]")
-INLINE_MATH = re.compile(r"\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
-                         r"([^$\n]{1,500})\$(?!\d)")
+# The inline one is `formulas.INLINE_MATH`, the Markdown reader's rule too (round 53).
 DISPLAY_MATH = re.compile(r"\$\$(.{1,4000}?)\$\$", re.S)
 FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # either kind
 # What a LaTeX file's formulas hold that prints nothing, which the web's MathML and Anki's

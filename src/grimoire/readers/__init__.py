@@ -267,9 +267,10 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
         stem = path[: len(path) - len(built)]
-        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path)
+        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path) \
+            and all(_source_reads(stem + ext) for ext in sources)
     if built == ".ipynb":
-        return _org_notebook(path)
+        return _org_notebook(path, path[: len(path) - len(built)] + ".org")
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
 
 
@@ -337,18 +338,63 @@ def _inputs_here(tex: str) -> bool:
     return gone <= here or gone == 0
 
 
-def _org_notebook(path: str) -> bool:
-    """Whether the notebook `x.ipynb` beside `x.org` is ox-ipynb's export of it: ox-ipynb
-    keeps an "org" key in the notebook's metadata (round 52, qa52: a tutorial's Org notes
-    and the notebooks exported of them were each read twice). A notebook of its own beside
-    an Org note of its name is read."""
+_SOURCE_BYTES = 16 << 20  # of a source read to know whether it decodes; a larger one is taken
+
+
+def _source_reads(source: str) -> bool:
+    """Whether the note `source` (`x.tex` beside the PDF built of it) is text the readers
+    can decode: one that fails ("not UTF-8, and its encoding cannot be told", binary data)
+    leaves the PDF the only copy of its text, so the PDF is read (round 52 left it skipped,
+    its text nowhere). A source that decodes and fails later, in its reader, still hides it."""
+    data = _head_bytes(source, _SOURCE_BYTES + 1)
+    if len(data) > _SOURCE_BYTES:
+        return True
+    try:
+        decode(data, source)
+    except ReadError:
+        return False
+    return True
+
+
+# A notebook's cell comes from the Org note beside it when this share of its words is there
+# (the export changes markup, `*x*` to `**x**`, `[[u][x]]` to `[x](u)`, never the words)
+_FROM_ORG = 0.9
+_CELL_WORDS = 3  # a cell of fewer words ("---", "Out:") tells nothing either way
+_WORD = re.compile(r"\w+")
+_ALT_TEXT = re.compile(r"!\[[^\[\]\n]{0,200}\]")  # an image's words the export made up ("img")
+
+
+def _org_notebook(path: str, org: str) -> bool:
+    """Whether the notebook `x.ipynb` beside `x.org` is an export of it, judged by its
+    content: its cells' words are the Org note's (`_FROM_ORG` of each cell's; a cell of
+    fewer than `_CELL_WORDS` words is ignored when they are not). Round 52 (qa52) judged by
+    ox-ipynb's "org" metadata key alone: a notebook the user went on editing in Jupyter
+    keeps the key, and the cells added there were skipped with the copy; pandoc's `org ->
+    ipynb` export writes no mark, and its copy was read twice. Now both by the cells: a cell
+    the Org note does not hold makes the notebook a note of its own (read whole, its copied
+    cells with it), marked or not. A notebook with no cell of words is no copy."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
             notebook = json.load(f)
-    except (OSError, ValueError):
+        with open(org, "rb") as f:  # noqa: PTH123
+            words = set(_WORD.findall(decode(f.read(), org).casefold()))
+    except (OSError, ValueError, ReadError, RecursionError):
         return False
-    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
-    return isinstance(metadata, dict) and "org" in metadata
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        return False
+    told = False
+    for cell in cells:
+        source = cell.get("source") if isinstance(cell, dict) else None
+        text = "".join(source) if isinstance(source, list) else source
+        if not isinstance(text, str):
+            continue
+        mine = set(_WORD.findall(_ALT_TEXT.sub(" ", text).casefold()))
+        if len(mine & words) >= _FROM_ORG * len(mine) > 0:
+            told = True
+        elif len(mine) >= _CELL_WORDS:
+            return False
+    return told
 
 
 # What a site generator writes into the head of every page it builds: Nikola, Hugo, Jekyll's

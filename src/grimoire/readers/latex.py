@@ -34,9 +34,11 @@ What becomes what:
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import PurePath
 
 from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
@@ -1185,7 +1187,9 @@ def read(data: bytes, path: str) -> list[Document]:
     st = _parse(text, path)
     parsed = st.parsed
     _fill_refs(st)
-    expand_macros(parsed, "\n".join(st.macros))
+    own = "\n".join(st.macros)
+    # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in
+    expand_macros(parsed, own if _BEGIN_DOCUMENT.search(text) else _includers_macros(path) + own)
     opening = parsed.headings[0] if parsed.headings else None
     if "title" not in parsed.front.meta and opening is not None and opening.level == 1:
         # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
@@ -1216,3 +1220,75 @@ def read(data: bytes, path: str) -> list[Document]:
     # Its slide's title names it where a hit or a citation shows the page, once its entries
     # are made (a slide named as the page would be no entry of its own)
     return [replace(doc, title=slide) if slide else doc]
+
+
+_BEGIN_DOCUMENT = re.compile(r"^[ \t]*\\begin\{document\}", re.M)
+# A file read in, on a line not commented out: `\input{chapters/svd}`, `\include{ch1}`
+_READS_IN = re.compile(r"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,200})\}", re.M)
+_MAIN_FILES = 40  # `.tex` files of a folder looked in for the one reading a chapter in
+_MAIN_BYTES = 1 << 18  # of each, for its `\input`s and its preamble
+_FOLDERS_UP = 2  # the chapter's folder and this many above
+
+
+def _includers_macros(path: str) -> str:
+    r"""The preamble of the main file that reads the chapter at `path` in (`\input`,
+    `\include`, `\subfile`), where a book defines its macros once for every chapter; "" if
+    there is none on disk. Round 52 (qa52) left an instructor's chapters with `\row`, `\T`,
+    `\myrank` unexpanded in every formula: `main.tex` defined them and `\include`d the
+    chapters. The main file is looked for in the chapter's folder and up to `_FOLDERS_UP`
+    above (`chapters/svd.tex` under `book.tex`), by where its reads lead, as TeX looks (from
+    the main file's folder, with or without `.tex`). A chapter is read again when it changes,
+    not when the main file's macros do."""
+    target = os.path.abspath(path).removesuffix(".tex")  # noqa: PTH100 - a text path
+    folder = os.path.dirname(target)  # noqa: PTH120
+    for _ in range(_FOLDERS_UP + 1):
+        main = _reads_in(folder).get(target)
+        if main is not None:
+            return _preamble(main)
+        up = os.path.dirname(folder)  # noqa: PTH120
+        if up == folder:
+            break
+        folder = up
+    return ""
+
+
+def _reads_in(folder: str) -> dict[str, str]:
+    """Each file (its path without `.tex`) that a main file of `folder` reads in, and that
+    main file; scanned once per reader process while the folder's `.tex` files stay as they
+    are (`watch` lives long)."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".tex"))[:_MAIN_FILES]  # noqa: PTH208
+        stamps = tuple((n, os.stat(os.path.join(folder, n)).st_mtime_ns) for n in names)  # noqa: PTH116, PTH118
+    except OSError:
+        return {}
+    return _scan(folder, stamps)
+
+
+@lru_cache(maxsize=64)
+def _scan(folder: str, stamps: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, _ in stamps:
+        main = os.path.join(folder, name)  # noqa: PTH118
+        head = _text_head(main)
+        if not _BEGIN_DOCUMENT.search(head):
+            continue
+        for m in _READS_IN.finditer(head):
+            read = os.path.normpath(os.path.join(folder, m.group(1).strip()))  # noqa: PTH118
+            found.setdefault(read.removesuffix(".tex"), main)
+    return found
+
+
+def _preamble(main: str) -> str:
+    r"""The main file's text before `\begin{document}`, its comments out."""
+    head = _text_head(main)
+    begin = _BEGIN_DOCUMENT.search(head)
+    lines = head[: begin.start() if begin else 0].split("\n")
+    return "\n".join(_strip_comments(lines))
+
+
+def _text_head(path: str) -> str:
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            return decode(f.read(_MAIN_BYTES), path)
+    except (OSError, ValueError):
+        return ""

@@ -58,7 +58,7 @@ from grimoire.model import (
     Problem,
     Span,
 )
-from grimoire.names import is_abbreviation, normalize, term_names
+from grimoire.names import initials_match, is_abbreviation, normalize, term_names
 from grimoire.readers.base import folder_of
 from grimoire.readers.conventions import (
     CACHED_HEADING_CHARS,
@@ -212,7 +212,7 @@ def _name_shaped(heading: str) -> str | None:
         if _ZH_ABOUT_NUMBERED.search(text):
             return "names a part of a page"
     lowered = [w.casefold().strip("()[]\"'`*") for w in words]
-    if any(w in _PHRASE_WORDS for w in lowered):
+    if any(w in _PHRASE_WORDS for w in lowered) and not initialled(text):
         return "a phrase, not a name"
     if len(words) > 1 and lowered[0] in _IMPERATIVES:
         return "an instruction"
@@ -221,6 +221,31 @@ def _name_shaped(heading: str) -> str | None:
     if "$" in text or "\\(" in text:
         return "holds a formula"
     return None
+
+
+# A name and its letters after it: "Intersection over Union (IoU)", "Intersection over union,
+# IoU", "Return on Investment - ROI"
+_INITIALLED = re.compile(r"(?P<name>[^(),]+?)\s*(?:\(\s*(?P<bracketed>[A-Za-z]{2,8}s?)\s*\)"
+                         r"|[,\u2013\u2014-]\s*(?P<after>[A-Za-z]{2,8}s?))\s*")
+
+
+def initialled(text: str) -> bool:
+    """Whether a heading is a name of two words or more and the initials of all its words
+    after it, in brackets or after a comma or a dash, its small words' among them
+    ("Intersection over Union (IoU)", "Learning to Rank, LTR", "Non-Maximum Suppression,
+    NMS"): the writer abbreviated it, so it names one thing (round 52 left vlee's "##
+    Intersection over union, IoU" "a phrase, not a name", for its "over", and no entry).
+
+    >>> initialled("Intersection over union, IoU"), initialled("Learning to Rank (LTR)")
+    (True, True)
+    >>> initialled("Attention over time, AT"), initialled("Training on the cluster")
+    (False, False)
+    """
+    m = _INITIALLED.fullmatch(text)
+    if m is None:
+        return False
+    letters = m["bracketed"] or m["after"]
+    return any(initials_match(short, m["name"]) for short in (letters, letters.removesuffix("s")))
 
 
 def _zh_words(text: str, words: list[str]) -> int:
@@ -777,6 +802,15 @@ def add_section_entries(doc: Document, *,
             if normalize(heading) not in aspects:
                 how = "opens by describing it" if path in by_pronoun else "defines it"
                 reasons[path] = f"{shape}, whose text {how}"
+            continue
+        if initialled(heading) and normalize(heading) not in aspects \
+                and code[path] <= 2 * len(candidates[path]):
+            # "Intersection over union, IoU" over what it measures: a name the writer spelled
+            # out with its letters is a term, whatever its first sentence does (round 53:
+            # vlee's section was no entry, its text opening "consider area of ..."); not
+            # over twice as much code as words, a worked example's step ("Supervised
+            # Fine-Tuning (SFT)" over the commands that run it)
+            reasons[path] = f"{shape} and its initials"
             continue
         group = siblings[path[:-1]]
         defining = defining_under[path[:-1]]
@@ -1556,7 +1590,24 @@ def _title_names_nothing(doc: Document, title: str) -> bool:
         or _NOT_A_TITLE.search(title) is not None or len(key) < 2 or names_no_concept(title) \
         or not_a_page(doc.meta, title) or MATH_ONLY.fullmatch(title) is not None \
         or is_statement(title) or doc.meta.get("topics") is True \
-        or _DATED_NAME.fullmatch(title) is not None
+        or _DATED_NAME.fullmatch(title) is not None or manner_of_nothing(title)
+
+
+def manner_of_nothing(title: str) -> bool:
+    """Whether a title is a head that names nothing and a subtitle saying how the page
+    treats it (`_MANNER`): "Notes, mostly", "Homework, explained", "Summary, briefly" name
+    no more than "Notes", "Homework" or "Summary" alone; the whole title was a concept of its
+    own (round 52 left it: `_subject_asked` declines a generic head, and the title stood).
+
+    >>> manner_of_nothing("Notes, mostly"), manner_of_nothing("Backprop, slowly")
+    (True, False)
+    """
+    m = _SUBTITLE_COMMA.search(title)
+    if m is None or _MANNER.match(title, m.end()) is None:
+        return False
+    head = title[:m.start()].strip()
+    return is_generic_title(head) or names_no_concept(head) or _labels(head) \
+        or _UNIT_NUMBERED.fullmatch(head) is not None
 
 
 # A course's or a book's unit and its number ("Module 3", "Section 2.1", "Ch. 4"): the
@@ -1785,5 +1836,5 @@ def drop_long_names(doc: Document) -> Document:
 __all__ = [
     "LIST_LAYOUTS", "MAX_NAME_CHARS", "PAGE_REASON", "PAGE_REASONS", "VAULT_PAGE_REASON",
     "add_page_entry", "add_section_entries", "clean_names", "defines", "drop_long_names",
-    "is_placeholder", "is_template", "name_shaped", "not_a_page",
+    "initialled", "is_placeholder", "is_template", "manner_of_nothing", "name_shaped", "not_a_page",
 ]

@@ -27,22 +27,19 @@ from defusedxml import ElementTree
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 from grimoire.fences import code_lines, code_pieces, language
+from grimoire.formulas import INLINE_MATH, math_inline
 from grimoire.names import normalize
 from grimoire.showing import (  # below the faces: the CLI and the API fold and quote so too
     _EMBED,
     _MARKS,
     _WIKILINK,
     DISPLAY_MATH,
-    INLINE_MATH,
-    TEX_COMMAND,
     link_label,
     open_formula_cut,
     quote_words,
@@ -296,7 +293,7 @@ class Renderer:
         md.enable("table")
         md.enable("strikethrough")
         md.use(dollarmath_plugin, double_inline=True)
-        md.inline.ruler.at("math_inline", _math_inline)  # `$` as `INLINE_MATH` reads it
+        md.inline.ruler.at("math_inline", math_inline)  # `$` as `INLINE_MATH` reads it
         md.add_render_rule("math_inline", _render_math_inline)
         md.add_render_rule("math_block", _render_math_block)
         md.add_render_rule("math_inline_double", _render_math_double)
@@ -571,27 +568,6 @@ def _inline(text: str) -> Markup:
         last = m.end()
     pieces.append(html.escape(text[last:]))
     return Markup("".join(pieces))
-
-
-_DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
-
-
-def _math_inline(state: StateInline, silent: bool) -> bool:
-    """The Markdown plugin's inline `$…$` as `INLINE_MATH` reads it, so a price is prose
-    (round 52): no digit just after its closing `$`, a blank just inside only when it holds a
-    TeX command ("$ n + p \\times n + p$" showed its TeX), a digit before it as anywhere ("a
-    10$\\times$ speedup" did; review52d: the plugin's `allow_space` and `allow_digits` ask
-    neither)."""
-    start = state.pos
-    if not _DOLLARS(state, True):  # where it ends, nothing written yet
-        return False
-    end, state.pos = state.pos, start
-    inside = state.src[start + 1:end - 1]
-    if state.src[end:end + 1].isdigit() or not (
-            state.src.startswith("$$", start) or inside == inside.strip()
-            or TEX_COMMAND.search(inside)):
-        return False
-    return _DOLLARS(state, silent)
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:

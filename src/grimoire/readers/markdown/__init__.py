@@ -98,6 +98,7 @@ from grimoire.readers.sections import (
     defines,
     is_placeholder,
     is_template,
+    manner_of_nothing,
     name_shaped,
     not_a_page,
 )
@@ -836,10 +837,11 @@ def _is_term_file(parsed: Parsed) -> bool:
         return True
     if _blog_post(parsed):
         return False
-    if is_generic_title(collapse(meta["title"])):
+    if is_generic_title(collapse(meta["title"])) or manner_of_nothing(collapse(meta["title"])):
         # A site's own page titled by what it holds ("title: Schedule" over a course's
         # table, "title: Title" over a home page's template): no term (round 38: a course
-        # site's 10 schedule pages were 10 concepts "Schedule").
+        # site's 10 schedule pages were 10 concepts "Schedule"); so is "Notes, mostly"
+        # (round 53).
         return False
     if _opens_with(parsed, meta["title"]):
         return True
@@ -1015,7 +1017,7 @@ def _titled_note(parsed: Parsed, path: str, title: str) -> list[Entry]:
         return []  # "# If it is the office environment" opens a note; it names nothing
     if _bookmark(parsed, heads[0]):
         return []
-    if is_generic_title(term):
+    if is_generic_title(term) or manner_of_nothing(term):
         if not opens_note(term) or is_generic_title(title):
             return []  # `# Links` over a list of addresses names a part of a page, not a note
         term = title

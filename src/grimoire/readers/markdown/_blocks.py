@@ -33,6 +33,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from grimoire.fences import language
+from grimoire.formulas import math_inline
 from grimoire.model import Image, Link, LinkKind, Math, Problem, Span
 from grimoire.readers.base import collapse, ended
 from grimoire.readers.conventions import unescape_refs
@@ -197,7 +198,10 @@ def build_parser() -> MarkdownIt:
     """The CommonMark parser both Markdown readers start from; HTML is parsed, then stripped."""
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(dollarmath_plugin, double_inline=True)
+    # `$` as every face reads it (`formulas.INLINE_MATH`): the plugin's own rule, no blank
+    # inside at all, left `$ x \times y$` text in the store where the faces drew a formula
+    md.inline.ruler.at("math_inline", math_inline)
     md.inline.ruler.before("escape", "texmath", _texmath_rule)
     md.inline.ruler.before("backticks", "book_role", _role_rule)
     # Links are never rendered, so every scheme is parsed; dangerous ones are dropped on read.

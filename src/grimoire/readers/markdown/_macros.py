@@ -61,6 +61,9 @@ def _closes(tex: str) -> dict[int, int]:
     return out
 
 
+_WORD_THEN_PARAM = re.compile(r"(\\[A-Za-z]+)(#[1-9])")
+
+
 def definitions(tex: str) -> tuple[dict[str, tuple[int, str]], str]:
     """The macros `tex` defines (name -> (number of arguments, body)) and `tex` without them."""
     macros: dict[str, tuple[int, str]] = {}
@@ -75,7 +78,9 @@ def definitions(tex: str) -> tuple[dict[str, tuple[int, str]], str]:
             start += 1
         if (end := closes.get(start)) is None:
             continue
-        body = tex[start + 1 : end - 1]
+        # `\lvert#1` filled with `x` is `\lvertx`, a command of another name: TeX reads the
+        # body as tokens, so a blank keeps the two apart (round 53: a cheat sheet's `\abs`)
+        body = _WORD_THEN_PARAM.sub(r"\1 \2", tex[start + 1 : end - 1])
         if m.group("opname"):
             operator = "\\operatorname*" if m.group("star") else "\\operatorname"
             macros[m.group("opname")] = (0, f"{operator}{{{body}}}")

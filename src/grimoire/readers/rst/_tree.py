@@ -667,8 +667,32 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
         return False
     if len(terms) == 1:
         heading = {w.casefold()[:4] for w in _STEM.findall(path[-1] if path else "")}
-        return any(w.casefold()[:4] in heading for w in _STEM.findall(terms[0]))
+        return any(w.casefold()[:4] in heading for w in _STEM.findall(terms[0])) \
+            or _one_defined(terms[0], items[0], before)
     return True
+
+
+# What a lone item's definition opens with when it says what its term is ("Event / is a
+# subset of the sample space"): a verb of defining, not an article or "of", which a remark
+# may open with as well
+_DEFINING = frozenset({"is", "are", "refers", "means", "denotes", "describes", "measures"})
+
+
+def _one_defined(term: str, item: nodes.definition_list_item, before: list[nodes.Node]) -> bool:
+    """Whether a definition list's only item defines its term though no word of it is in its
+    section's heading (read52 kept such a list as text: a Nikola site lost "Dot product"
+    under "Norms" and "Event" under "Probability axioms", round 53): its definition opens
+    with a verb of defining ("is a subset of ..."), or the paragraph just before names the
+    term ("The dot product of two vectors ...", then the term over its formula)."""
+    definition = next(c for c in item.children if isinstance(c, nodes.definition))
+    first = definition[0] if len(definition) else None
+    if isinstance(first, nodes.paragraph):
+        opener = collapse(first.astext()).split(" ", 1)[0].casefold()
+        if opener in _DEFINING:
+            return True
+    last = next((b for b in reversed(before) if isinstance(b, nodes.paragraph)), None)
+    said = collapse(last.astext()).casefold() if last is not None else ""
+    return re.search(rf"\b{re.escape(term.casefold())}\b", said) is not None
 
 
 # How a glossary's definition opens when it says what its term is: a word going on from the

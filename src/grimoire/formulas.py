@@ -1,0 +1,44 @@
+"""Where a `$` opens an inline formula: one rule for the readers and for every face.
+
+An inline formula as Pandoc reads it: no blank just inside either `$`, no digit just after the
+closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52). A blank
+inside is a formula's when it holds a TeX command, as notes written for MathJax have it
+("padded to $ n + p \\times n + p$" showed its TeX on every face; review52d): the words between
+two prices hold none. A digit before the opening `$` is no price's ("a 10$\\times$ speedup").
+
+`INLINE_MATH` is the rule on a line of text (the faces' snippets, cards, Anki's deck);
+`math_inline` is the same rule as markdown-it's inline rule (the Markdown reader and the web
+page's renderer). Until round 53 the reader had a rule of its own (the plugin's: no blank inside
+at all, no digit on either side), so `$ x \\times y$` was text in the store while every face drew
+it as a formula.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
+
+TEX_COMMAND = re.compile(r"\\[A-Za-z]")
+INLINE_MATH = re.compile(r"\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
+                         r"([^$\n]{1,500})\$(?!\d)")
+
+_DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
+
+
+def math_inline(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline `$…$` (and `$$…$$` inside a paragraph) as `INLINE_MATH` reads it:
+    the dollarmath plugin's rule told where the formula ends, then kept only when no digit
+    follows the closing `$` and no blank stands just inside either `$` unless a TeX command
+    is there. Registered in place of the plugin's `math_inline`."""
+    start = state.pos
+    if not _DOLLARS(state, True):  # where it ends, nothing written yet
+        return False
+    end, state.pos = state.pos, start
+    inside = state.src[start + 1:end - 1]
+    if state.src[end:end + 1].isdigit() or not (
+            state.src.startswith("$$", start) or inside == inside.strip()
+            or TEX_COMMAND.search(inside)):
+        return False
+    return _DOLLARS(state, silent)
