@@ -281,14 +281,21 @@
       // The hubs' labels keep one size on screen, however far the graph is zoomed out, and in
       // a smaller graph on a wide screen every linked concept's label stays readable (9 px at
       // least; on a phone they would cover each other).
-      const hubs = cy.nodes("[hub = 1]");
-      const named = big || holder.clientWidth < 600 ? cy.collection() : linked.not(hubs);
+      // Chosen again once the rest of a large graph is drawn: a hub that came with it (a
+      // concept of 249 neighbours or more asked for at depth 2) kept a plain label, its size
+      // not kept as the view zoomed out (review52d).
+      let hubs = cy.collection(), named = cy.collection(), labelled = cy.collection();
+      const choose = () => {
+        hubs = cy.nodes("[hub = 1]");
+        named = big || holder.clientWidth < 600 ? cy.collection() : cy.nodes("[deg >= 1]").not(hubs);
       // A label is drawn only where it covers none drawn before it, the concept asked for and
       // then the most linked first: the hubs of a large graph lie close together in its core,
       // and their labels were written over each other, unreadable (round 36: 10 of 13 crossed
       // on a 541-concept glossary). Zooming in draws the others as they come apart.
-      const labelled = hubs.union(named).sort((a, b) =>
-        (a.data("depth") === 0 ? -1 : 0) - (b.data("depth") === 0 ? -1 : 0) || b.data("deg") - a.data("deg"));
+        labelled = hubs.union(named).sort((a, b) =>
+          (a.data("depth") === 0 ? -1 : 0) - (b.data("depth") === 0 ? -1 : 0) || b.data("deg") - a.data("deg"));
+      };
+      choose();
       // A label that would cover one drawn before it is tried above its concept, then to its
       // right and its left, before it is hidden: under the concept only, a neighbourhood of 16
       // concepts drew one without a name (round 40: its label met its neighbour's).
@@ -341,7 +348,10 @@
       // A dot keeps MIN_DOT pixels on screen however far the view is zoomed out: a phone
       // fitted all.db's core at a zoom of about 0.1, and its dots were a pixel, lost in the
       // dark card (round 52). Sizes change in steps (each a quarter larger), not every frame.
-      const MIN_DOT = 5;
+      // A link keeps MIN_LINE pixels the same way, in the style of every link at once: at 390
+      // wide the whole graph of all.db opened at a zoom of about 0.1, its links a tenth of a
+      // pixel, not drawn at all (round 52's walk).
+      const MIN_DOT = 5, MIN_LINE = 0.8;
       let floor = 0;
       const keepDots = (nodes = cy.nodes(), force = false) => {
         const step = Math.pow(1.25, Math.ceil(Math.log(MIN_DOT / cy.zoom()) / Math.log(1.25)));
@@ -351,6 +361,7 @@
           const size = Math.max(n.data("size"), Math.min(48, floor));
           n.style({ width: size, height: size });
         }));
+        cy.style().selector("edge").style("width", Math.max(1.2, floor * MIN_LINE / MIN_DOT)).update();
       };
       keepLabels();
       keepDots();
@@ -359,6 +370,8 @@
       // drew the whole canvas again: the graph was whole 1-2 s later).
       const rest = () => {
         keepDots(cy.add(later).nodes(), true);
+        choose();
+        keepLabels();
         holder.dataset.drawn = String(cy.nodes().length);
         holder.dataset.ready = "true";
       };
