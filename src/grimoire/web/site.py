@@ -22,7 +22,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import Said, plain, told_apart
+from grimoire.showing import Said, code_formulas, plain, told_apart
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, whole_formulas
 from grimoire.web.sources import SourceFiles
@@ -316,6 +316,19 @@ class Site:
         chapter while its hover preview gave those words (round 34)."""
         said = self.call(lambda: self.kb.said(concept))
         return {s.entry_id: s for s in said if s.kind == "opening" and s.entry_id is not None}
+
+    def code_of(self, spans: list[Span], shown: str) -> frozenset[str]:
+        """The `$…$` that the lines of `spans` write in code spans only (`code_formulas`),
+        when `shown` (a snippet, an answer) holds a `$`: the text as read keeps a code span's
+        words without its backticks, and snippets and answers drew them as formulas."""
+        if "$" not in shown:
+            return frozenset()
+        found: set[str] = set()
+        for span in spans[:20]:
+            src = self.files.text(span.path)
+            if src is not None:
+                found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
+        return frozenset(found)
 
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
