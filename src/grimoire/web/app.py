@@ -430,24 +430,44 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
+    gone = threading.Event()  # the page closed the stream, or left
+
     def on_text(piece: str) -> None:
+        if gone.is_set():
+            # The model writes on for no one: stopped here, its connection closed (a page
+            # left mid-answer let it write all 88 pieces of a long one, round 53).
+            raise _PageGoneError
         loop.call_soon_threadsafe(queue.put_nowait, ("text", piece))
 
     def work() -> None:
         try:
             answer = site.ask(q, on_text=on_text if site.settings.llm else None)
             fragment = templates.get_template("_answer.html").render(answer=answer)
-            loop.call_soon_threadsafe(queue.put_nowait, ("answer", {
-                "answer": serialize.record(answer), "html": fragment}))
+            said: tuple[str, Any] = ("answer", {"answer": serialize.record(answer),
+                                                "html": fragment})
+        except _PageGoneError:
+            return
         except GrimoireError as e:
-            loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": str(e)}))
+            said = ("error", {"error": str(e)})
+        except Exception as e:  # the page waited forever on a thread that died
+            logging.getLogger("grimoire.web").exception("the streamed answer failed")
+            said = ("error", {"error": f"the answer failed: {type(e).__name__}"})
+        if not gone.is_set():
+            loop.call_soon_threadsafe(queue.put_nowait, said)
 
     threading.Thread(target=work, daemon=True).start()
-    while True:
-        kind, data = await queue.get()
-        yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-        if kind != "text":
-            return
+    try:
+        while True:
+            kind, data = await queue.get()
+            yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            if kind != "text":
+                return
+    finally:
+        gone.set()
+
+
+class _PageGoneError(Exception):
+    """Raised in a streamed answer's model callback once its page has gone."""
 
 
 __all__ = ["create_app", "safe_url", "source_href"]

@@ -167,10 +167,14 @@
   // Streamed answers when an LLM writes them (server-sent events).
   const askForm = $("form.ask-form[data-stream]");
   if (askForm && window.EventSource) {
+    let asking = null;  // the stream of the question on its way
     askForm.addEventListener("submit", (ev) => {
       const q = askForm.querySelector("input[name=q]").value.trim();
       if (!q) return;
       ev.preventDefault();
+      // A question asked again, or another, before the answer came: the first stream wrote
+      // on into the same box, and its answer replaced the second's (round 53).
+      if (asking) asking.close();
       const out = $("#answer");
       const live = document.createElement("p");
       live.className = "streaming";
@@ -182,15 +186,22 @@
       live.append(waiting);
       out.replaceChildren(live);
       history.replaceState(null, "", "/ask?q=" + encodeURIComponent(q));
-      const es = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
+      const es = asking = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
       es.addEventListener("text", (e) => {
         if (waiting.isConnected) waiting.remove();
         live.textContent += JSON.parse(e.data);
       });
       es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
+      // The server's error says what failed; a connection lost says nothing (the box kept
+      // "Finding the passages…" and its spinner for good): the words so far stay, then why.
       es.addEventListener("error", (e) => {
-        if (e.data) { live.textContent = JSON.parse(e.data).error; }
         es.close();
+        const why = document.createElement("span");
+        why.className = "error";
+        why.textContent = e.data ? JSON.parse(e.data).error
+          : "The answer stopped: the connection to Grimoire was lost. Ask again.";
+        if (waiting.isConnected) waiting.remove();
+        live.append(live.textContent ? " " : "", why);
       });
     });
   }
