@@ -59,3 +59,11 @@ def test_an_escaped_dollar_is_a_dollar_sign_and_opens_no_formula() -> None:
         assert shown.count("<math") == 1, shown
     page = str(Renderer().markdown(said))  # the Markdown page read it so already
     assert "It costs $5 and $6, or $a$ once;" in page and page.count("<math") == 1, page
+
+
+def test_a_hover_preview_draws_its_formulas(client: TestClient) -> None:
+    """The popover set the preview's text as text: Softmax's showed "$\\sigma(z)_i = …$" as
+    TeX where its page and the snippets draw it. The preview carries its text rendered."""
+    said = client.get("/api/c/Softmax", params={"preview": "true"}).json()
+    assert "$" in said["text"] and "<math" in said["html"], said
+    assert "$" not in said["html"].split("<math")[0], said["html"]

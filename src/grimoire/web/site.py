@@ -24,7 +24,7 @@ from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
 from grimoire.showing import Said, code_formulas, plain, told_apart
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href, whole_formulas
+from grimoire.web.render import Renderer, concept_href, math_text, whole_formulas
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000
@@ -343,8 +343,11 @@ class Site:
         about: "LoRA in practice": "I fine-tuned ...")."""
         concept = self.find(name, concept_id)
         said = self.call(lambda: self.kb.preview(concept))
-        return {"label": concept.label, "kind": concept.kind,
-                "text": plain(said.text) if said is not None else "",
+        text = plain(said.text) if said is not None else ""
+        # its formulas drawn as the page draws them: the popover showed Softmax's TeX,
+        # "$\sigma(z)_i = e^{z_i} / …$" (round 53)
+        return {"label": concept.label, "kind": concept.kind, "text": text,
+                "html": str(math_text(text)),
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
 

@@ -1,6 +1,7 @@
 // Grimoire: enhancements only. Every page reads without this file.
 // Text from the notes is only ever set with textContent, never as HTML, except the fragments
-// the server renders (escaped by its templates): a streamed answer and the type-ahead lines.
+// the server renders (escaped by its templates): a streamed answer, the type-ahead lines and a
+// hover preview's text.
 "use strict";
 (function () {
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -115,7 +116,9 @@
     title.textContent = data.label;
     if (data.kind) { const k = document.createElement("span"); k.className = "kind"; k.textContent = data.kind; title.appendChild(k); }
     const p = document.createElement("p");
-    p.textContent = data.text || "";
+    // the server's rendering (escaped, its formulas as MathML), as the type-ahead's lines
+    if (data.html) p.replaceChildren(...new DOMParser().parseFromString(data.html, "text/html").body.childNodes);
+    else p.textContent = data.text || "";
     const foot = document.createElement("small");
     foot.className = "dim";
     foot.textContent = data.sources ? data.sources + (data.sources === 1 ? " source" : " sources") : "";
@@ -216,7 +219,7 @@
       const fg = css.getPropertyValue("--fg").trim(), accent = css.getPropertyValue("--accent").trim();
       const red = css.getPropertyValue("--red").trim(), line = css.getPropertyValue("--line").trim();
       const bg = css.getPropertyValue("--card").trim() || (dark ? "#1e2026" : "#fff");
-      const big = g.nodes.length > 300;
+      const big = g.nodes.length > 300, narrow = holder.clientWidth < 600;
       // A node's size grows with its links, so the hubs of a large graph stand out; the
       // labels of the most linked stay readable when the whole graph is in view.
       const degree = new Map();
@@ -257,7 +260,7 @@
         textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
         style: [
           { selector: "node", style: { "background-color": accent, width: "data(size)", height: "data(size)", label: "data(label)",
-            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0,
+            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big || narrow ? 9 : 0,
             // a label over the lines and dots under it stays readable
             "text-background-color": bg, "text-background-opacity": 0.8, "text-background-padding": 1, "text-background-shape": "roundrectangle" } },
           // A concept without a link sits in a grid cell of the whole graph (layout.LONE_CELL,
@@ -290,15 +293,16 @@
         cy.pan({ x: 30 - box.x1 * 0.9, y: 30 - box.y1 * 0.9 });
       }
       // The hubs' labels keep one size on screen, however far the graph is zoomed out, and in
-      // a smaller graph on a wide screen every linked concept's label stays readable (9 px at
-      // least; on a phone they would cover each other).
+      // a smaller graph every linked concept's label stays readable (9 px at least), those
+      // that would cover another hidden: on a phone every label was left to the zoom, and
+      // examples/' 39 concepts opened with 4-5 px labels, none readable (round 53).
       // Chosen again once the rest of a large graph is drawn: a hub that came with it (a
       // concept of 249 neighbours or more asked for at depth 2) kept a plain label, its size
       // not kept as the view zoomed out (review52d).
       let hubs = cy.collection(), named = cy.collection(), labelled = cy.collection();
       const choose = () => {
         hubs = cy.nodes("[hub = 1]");
-        named = big || holder.clientWidth < 600 ? cy.collection() : cy.nodes("[deg >= 1]").not(hubs);
+        named = big ? cy.collection() : cy.nodes("[deg >= 1]").not(hubs);
       // A label is drawn only where it covers none drawn before it, the concept asked for and
       // then the most linked first: the hubs of a large graph lie close together in its core,
       // and their labels were written over each other, unreadable (round 36: 10 of 13 crossed
