@@ -454,7 +454,9 @@ def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
             shown[c.label] = printed
     assert "─ Bracketed [bold] Term ─" in shown["Bracketed [bold] Term"]
     assert "…" in shown[labels[0]].splitlines()[0]  # the long title, cut as rich cuts it
-    for command in (["show", "Plain Term"], ["lint"]):
-        code = (f"from grimoire.cli import main\ntry:\n    main({['--db', str(db), *command]!r})\n"
-                f"except SystemExit as e:\n    assert e.code in (0, 1, None), e.code")
-        assert imported_after(code, ("rich", "datasketch", "scipy")) == [], command
+    # both in one interpreter (each starts one: seconds of the suite under load)
+    code = "from grimoire.cli import main\n" + "".join(
+        f"try:\n    main({['--db', str(db), *command]!r})\n"
+        f"except SystemExit as e:\n    assert e.code in (0, 1, None), e.code\n"
+        for command in (["show", "Plain Term"], ["lint"]))
+    assert imported_after(code, ("rich", "datasketch", "scipy")) == []
