@@ -6,6 +6,8 @@ bench/scale.py (`--cold`).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -401,3 +403,60 @@ def test_a_piped_ingest_and_stats_import_no_rich_and_print_what_rich_would(
     assert imported[:3] == [[], [], []], imported
     assert "    → " in shown[1] and "findings in" in shown[2], shown
     assert shown[:3] == [re.sub(r"\x1b\[[0-9;]*m", "", text) for text in shown[3:]]
+
+
+# Round 53: terms whose names and definitions hold what rich reads as markup, a backslash at
+# the end, a tab, and a title too long for its heading's rule.
+ODD_TERMS = """B#
+Bracketed [bold] Term#
+A term written with [bold] and [/] in it\tand a tab, ending on a backslash \\
+P#
+Plain Term#
+A plain term.\tIt links [Bracketed [bold] Term].
+A#
+A Term Whose Name Is Far Too Long To Fit In The Heading Rule Of An Eighty Column Page#
+Its definition is short, C:\\temp\\[bold].
+"""
+
+
+@pytest.mark.sqlite_only(reason="another process opens the database by its file path")
+def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piped `show` printed through rich's console (41 modules, for its heading's rule and
+    its markup); `lint` of a store of one passage imported datasketch and scipy (0.6 s) to
+    compare it with nothing. Piped, `show` prints rich's own plain lines without it."""
+    from rich.console import Console
+
+    from grimoire._cli_concepts import Piped, narrow, render_concept
+    from grimoire.cli import _wrapping, where
+
+    monkeypatch.setenv("COLUMNS", "80")  # as the console below, whatever runs the test
+    shown: dict[str, str] = {}
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "odd.txt").write_text(ODD_TERMS)
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        labels = [s.label for s in kb.concepts()]
+        assert len(labels) == 4 and "Bracketed [bold] Term" in labels, labels
+        for s in kb.concepts():
+            c = kb.concept(s.label, concept_id=s.id)
+            assert narrow(f"{c.label} · {c.kind or ''}")
+            said, copies = kb.said(c), kb.near_duplicates(c.label, concept_id=c.id)
+            with contextlib.redirect_stdout(io.StringIO()) as piped:
+                render_concept(Piped(), c, where, copies, kb.namesakes(c), said)
+            through_rich = _wrapping(Console)(width=80, emoji=False, highlight=False)
+            with through_rich.capture() as captured:
+                render_concept(through_rich, c, where, copies, kb.namesakes(c), said)
+            printed = piped.getvalue()
+            assert printed == captured.get(), (printed, captured.get())
+            shown[c.label] = printed
+    assert "─ Bracketed [bold] Term ─" in shown["Bracketed [bold] Term"]
+    assert "…" in shown[labels[0]].splitlines()[0]  # the long title, cut as rich cuts it
+    # both in one interpreter (each starts one: seconds of the suite under load)
+    code = "from grimoire.cli import main\n" + "".join(
+        f"try:\n    main({['--db', str(db), *command]!r})\n"
+        f"except SystemExit as e:\n    assert e.code in (0, 1, None), e.code\n"
+        for command in (["show", "Plain Term"], ["lint"]))
+    assert imported_after(code, ("rich", "datasketch", "scipy")) == []

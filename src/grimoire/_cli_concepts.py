@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grimoire._term import clean, safe
+from grimoire._term import clean, safe, unmarked
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,18 +21,69 @@ if TYPE_CHECKING:
     from grimoire.store.concept_records import ConceptSummary
 
 
-def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
+class Piped:
+    """Piped `show`'s console: the lines rich prints where stdout is no terminal (markup taken
+    off, no line wrapped, the heading's rule as wide as rich draws it), without importing rich
+    (41 modules of a piped `show`, issue 14; round 53). Only for a title rich measures as
+    this does, one column a character (`narrow`)."""
+
+    def __init__(self) -> None:
+        import os
+
+        self.width = 0
+        for fd in (0, 1, 2):  # as rich sizes a console: a terminal on any standard stream
+            try:
+                self.width = os.get_terminal_size(fd).columns
+                break
+            except (AttributeError, ValueError, OSError):
+                pass
+        columns = os.environ.get("COLUMNS", "")
+        self.width = int(columns) if columns.isdigit() else self.width
+        self.width = self.width or 80
+
+    def print(self, *objects: str, markup: bool = True, **_: object) -> None:
+        click.echo(" ".join(unmarked(o) if markup else o for o in objects))
+
+    def rule(self, title: str) -> None:
+        text = unmarked(title).replace("\n", " ").expandtabs(8)
+        if self.width < 5:
+            click.echo("─" * self.width)
+            return
+        if len(text) > self.width - 4:
+            text = text[:self.width - 5] + "…"
+        side = (self.width - len(text)) // 2
+        left = "─" * (side - 1)
+        click.echo(f"{left} {text} " + "─" * (self.width - len(left) - len(text) - 2))
+
+
+def narrow(text: str) -> bool:
+    """Every character one column wide, as rich counts them (no wide, combining, zero-width
+    or control character): `Piped` measures a title by its length."""
+    import unicodedata
+
+    return all(" " <= c < "\x7f" or (
+        c >= "\xa0" and unicodedata.east_asian_width(c) not in ("W", "F")
+        and unicodedata.category(c) not in ("Cf", "Mn", "Me")) for c in text)
+
+
+def _prose(out: Console | Piped, text: str | Text, indent: int = 2, style: str = "",
            hang: int = 0) -> None:
     """A definition or section under its heading line, every line under the first (and
     `hang` more after it). On a terminal it is wrapped at the terminal's width under its
     indent (an 80-column one broke words and ran them on at the margin, under the file:line
     headings); piped, a line of the source stays one line."""
+    pad = " " * indent
+    if isinstance(out, Piped):
+        assert isinstance(text, str)
+        for n, piece in enumerate(clean(text).split("\n")):
+            piece = (pad + (" " * hang if n else "") + piece).expandtabs(8).rstrip()
+            out.print(piece if piece.strip() else "", markup=False)
+        return
     from rich.text import Text
 
     from grimoire.cli import terminal, wrap_width
 
     body = text if isinstance(text, Text) else Text(clean(text), style=style)
-    pad = " " * indent
     if not terminal():
         lines = body.split("\n", allow_blank=True)
     else:
@@ -43,7 +94,7 @@ def _prose(out: Console, text: str | Text, indent: int = 2, style: str = "",
                   soft_wrap=True)
 
 
-def _long(out: Console, text: str, label: str) -> None:
+def _long(out: Console | Piped, text: str, label: str) -> None:
     """A definition or section's text; on a terminal a long one shows what the web UI's card
     shows before "Show the rest", then how many words follow and how to read them all (a
     2 MB line of a note was 20,000 terminal lines; `lint` folds its groups so). Piped, all."""
@@ -63,7 +114,7 @@ def _long(out: Console, text: str, label: str) -> None:
                f"{shlex.quote(label)} | less", style="dim")
 
 
-def render_concept(out: Console, c: Concept, where: Callable[[str], str],
+def render_concept(out: Console | Piped, c: Concept, where: Callable[[str], str],
                    copies: Sequence[DuplicateOf] = (),
                    namesakes: Sequence[ConceptSummary] = (),
                    said: Sequence[Said] = ()) -> None:
@@ -73,8 +124,6 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
     broken by an 80-column terminal mid-word at its margin); a URL stays whole. An entry with
     no definition shows its note's opening words from `said` (`Grimoire.said`), as the web
     page does: "(no definition)" was all `show Dropout` said of a one-sentence Dropout.md."""
-    from rich.text import Text
-
     def at(span: Span) -> str:
         line = f"{span.start_line}" if span.start_line == span.end_line else \
             f"{span.start_line}-{span.end_line}"
@@ -84,10 +133,15 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
         return safe(at(span), lines=False)
 
     def line(markup: str, indent: int = 0) -> None:
+        if isinstance(out, Piped):
+            _prose(out, unmarked(markup), indent, hang=2)
+            return
+        from rich.text import Text
+
         _prose(out, Text.from_markup(markup, emoji=False), indent, hang=2)  # `:rocket:` as is
 
     def plain(text: str, indent: int = 2) -> None:
-        _prose(out, Text(clean(text)), indent, hang=2)  # a formula's lines, under it
+        _prose(out, clean(text), indent, hang=2)  # a formula's lines, under it
 
     openings = {s.entry_id: s for s in said if s.kind == "opening"}
     resolved = {m.target: m.concept for m in c.links if m.status == "resolved" and m.concept}
@@ -180,7 +234,7 @@ def render_concept(out: Console, c: Concept, where: Callable[[str], str],
                  f"({d.similarity:.0%} the same words)", 2)
 
 
-def _reference(out: Console, label: str, url: str) -> None:
+def _reference(out: Console | Piped, label: str, url: str) -> None:
     """`• label URL`; on a terminal too narrow for it, the URL on a line of its own, whole
     (folded at the margin it could not be clicked or copied)."""
     from grimoire.cli import terminal

@@ -445,7 +445,7 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
 
     Example: grimoire show lora
     """
-    from grimoire._cli_concepts import render_concept
+    from grimoire._cli_concepts import Piped, narrow, render_concept
 
     # `show Self attention`, as `search` and `ask` take their words: unquoted, the name's
     # second word was "Got unexpected extra argument (attention)" (round 34).
@@ -477,7 +477,10 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
     if as_json:
         emit_json(serialize.concept(concept, copies, said))
         return
-    render_concept(out(), concept, where, copies, kb.namesakes(concept), said)
+    # piped, without rich (issue 14) when its heading's rule is measured as rich measures it
+    piped = not terminal() and narrow(f"{concept.label} · {concept.kind or ''}")
+    render_concept(Piped() if piped else out(), concept, where, copies,
+                   kb.namesakes(concept), said)
 
 
 def _show_documents(title: str, titled: list[tuple[Span, list[str]]], as_json: bool) -> None:

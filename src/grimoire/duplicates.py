@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from grimoire.model import Span
 from grimoire.store.records import TextQuery
@@ -56,18 +57,10 @@ def near_duplicates(
     passages: Iterable[tuple[int, str]], threshold: float = 0.7
 ) -> list[DuplicatePair]:
     """Pairs of (id, text) passages whose word shingles overlap at least `threshold`."""
-    # Imported here: datasketch imports scipy (0.6 s), and `ask` reaches this module through
-    # `grimoire.lint` for its arithmetic check only (cold start of `grimoire ask`).
-    from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
-
-    # LSH below the verdict's threshold, so that pairs just above it are proposed reliably.
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM)
-    # Every sketch shares one set of permutations (the same seed makes the same ones): drawn
-    # per sketch they were a third of `grimoire lint` on a 2,000-passage store.
-    first = MinHash(num_perm=NUM_PERM, seed=1)
     kept: dict[int, set[bytes]] = {}
     pairs: list[DuplicatePair] = []
     seen_exact: dict[bytes, int] = {}
+    sketched = _Sketches(threshold)
     for pid, text in passages:
         if len(_WORD.findall(text)) < MIN_WORDS:
             continue
@@ -77,17 +70,50 @@ def near_duplicates(
             pairs.append(DuplicatePair(seen_exact[key], pid, 1.0))
             continue
         seen_exact[key] = pid
-        sketch = MinHash(num_perm=NUM_PERM, seed=1, permutations=first.permutations,
-                         scheme=first.scheme)
-        sketch.update_batch(list(words_of))
-        for other in lsh.query(sketch):
+        for other in sketched.add(pid, words_of):
             # LSH only proposes candidates; the exact Jaccard decides.
             similarity = len(words_of & kept[other]) / len(words_of | kept[other])
             if similarity >= threshold:
                 pairs.append(DuplicatePair(other, pid, round(similarity, 3)))
-        lsh.insert(pid, sketch)
         kept[pid] = words_of
     return pairs
+
+
+
+class _Sketches:
+    """The LSH index of `near_duplicates`, made when a second text comes to compare: one
+    passage, or none long enough, is no pair, and datasketch (with scipy, 0.4-0.6 s) was
+    imported for `lint` of a store of one note all the same (round 53)."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.first: tuple[int, set[bytes]] | None = None
+        self.lsh: Any = None
+        self.made: Any = None
+
+    def add(self, pid: int, words_of: set[bytes]) -> list[int]:
+        """The ids of earlier texts LSH proposes as `words_of`'s copies; then it is one."""
+        if self.lsh is None:
+            if self.first is None:
+                self.first = (pid, words_of)
+                return []
+            # Imported here: datasketch imports scipy (0.6 s), and `ask` reaches this module
+            # through `grimoire.lint` for its arithmetic check only (cold start of `ask`).
+            from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+
+            # LSH below the verdict's threshold, so pairs just above it are proposed reliably.
+            self.lsh = MinHashLSH(threshold=max(0.3, self.threshold - 0.2), num_perm=NUM_PERM)
+            # Every sketch shares one set of permutations (the same seed makes the same ones):
+            # drawn per sketch they were a third of `grimoire lint` on a 2,000-passage store.
+            first = MinHash(num_perm=NUM_PERM, seed=1)
+            self.made = lambda: MinHash(num_perm=NUM_PERM, seed=1,
+                                        permutations=first.permutations, scheme=first.scheme)
+            self.add(*self.first)
+        sketch = self.made()
+        sketch.update_batch(list(words_of))
+        found: list[int] = self.lsh.query(sketch)
+        self.lsh.insert(pid, sketch)
+        return found
 
 
 def jaccard(a: str, b: str) -> float:

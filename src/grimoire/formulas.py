@@ -21,8 +21,9 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 TEX_COMMAND = re.compile(r"\\[A-Za-z]")
-INLINE_MATH = re.compile(r"\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
-                         r"([^$\n]{1,500})\$(?!\d)")
+# An escaped `\$` (Markdown's, MathJax's) is a dollar sign, neither `$` of a formula (round 53).
+INLINE_MATH = re.compile(r"(?<!\\)\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
+                         r"([^$\n]{1,500})(?<!\\)\$(?!\d)")
 
 _DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
 

@@ -191,6 +191,7 @@ class OpenAIChat:
                 body = b"".join(self._chunks(response, started))
                 yield _content(_json(body), stream=False)
                 return
+            finished, said = False, 0
             for raw in _lines(self._chunks(response, started)):
                 line = raw.decode("utf-8", errors="replace").strip()
                 if not line.startswith("data:"):
@@ -198,9 +199,18 @@ class OpenAIChat:
                 data = line[5:].strip()
                 if data == "[DONE]":
                     return
-                piece = _content(_json(data.encode()), stream=True)
+                payload = _json(data.encode())
+                piece = _content(payload, stream=True)
+                finished = finished or _finished(payload)
                 if piece:
+                    said += len(piece)
                     yield piece
+            if not finished:
+                # The connection closed mid-answer (a server stopped, a proxy's timeout): its
+                # first words were taken for the whole answer, whose citations were then too
+                # few, and the page said "Your notes do not cover this" (round 53).
+                raise LLMError(f"the model's reply broke off after {said:,} characters, "
+                               "before its end: try again")
 
     def complete(self, messages: Sequence[Message]) -> str:
         """The whole reply at once."""
@@ -225,6 +235,14 @@ def _json(data: bytes) -> Any:
         return json.loads(data)
     except ValueError as e:
         raise LLMError(f"the model sent something that is not JSON: {data[:200]!r}") from e
+
+
+def _finished(payload: Any) -> bool:
+    """Whether a streamed chunk says the reply is whole (OpenAI's `finish_reason`)."""
+    try:
+        return bool(payload["choices"][0].get("finish_reason"))
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
 
 
 def _content(payload: Any, *, stream: bool) -> str:

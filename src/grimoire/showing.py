@@ -224,6 +224,26 @@ def _opened(text: str) -> int:
     closed = max((m.end() for m in FORMULA.finditer(text)), default=0)
     m = _OPENER.search(text, closed)
     return m.start() if m else -1
+# A code span of a note's lines: a run of backticks, then up to the next run of as many
+# (CommonMark's rule; reST's ``literal`` alike). The readers keep its words, not its backticks.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.{1,1000}?)(?<!`)\1(?!`)")
+
+
+def code_formulas(lines: str) -> frozenset[str]:
+    """The `$…$` (as `FORMULA` finds them) that `lines`, a note's own lines, write inside a
+    code span and nowhere outside one: code, which the note's text as read holds without its
+    backticks, so snippets and answers drew "`$...$`" of a README as a formula (review52d;
+    round 53). Each face shows them as code (the web's `math_text(code=…)`)."""
+    if "`" not in lines or "$" not in lines:
+        return frozenset()
+    inside = {m.group(0) for span in _CODE_SPAN.finditer(lines)
+              for m in FORMULA.finditer(span.group(2))}
+    if not inside:
+        return frozenset()
+    outside = {m.group(0) for m in FORMULA.finditer(_CODE_SPAN.sub(" ", lines))}
+    return frozenset(inside - outside)
+
+
 # A one-letter variable after a `$` ("… gives a logit of 0 and $p …"): math, not a price.
 VARIABLE = re.compile(r"\$[A-Za-z](?!\w)")
 

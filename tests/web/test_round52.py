@@ -50,6 +50,10 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
     glossary.append("Centre\n\nThe centre links " + ", ".join(
         [f"[Hub {h}]" for h in range(20)] + [f"[Near {i}]" for i in range(5)]) + ".\n")
     glossary += [f"Near {i}\n\nA term near the centre, number {i}.\n" for i in range(5)]
+    # round 53: a concept of 290 neighbours, whose neighbourhood of depth 2 draws the hubs
+    # in its second step
+    glossary.append("Index\n\nThe index lists " + ", ".join(
+        f"[Leaf {i}]" for i in range(290)) + ".\n")
     notes = write_notes(tmp_path / "notes", {"glossary.txt": "\n".join(glossary)})
     db = tmp_path / "graph.db"
     with grimoire.open(db) as kb:
@@ -64,12 +68,28 @@ def test_a_big_graph_draws_its_most_linked_first_and_its_dots_stay_seen(
         page.goto(running.url + "/graph")
         page.wait_for_selector("#graph[data-ready]", state="attached")
         assert page.evaluate("window.firstDrawn") == "250"
-        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "327"
+        assert page.evaluate("document.querySelector('#graph').dataset.drawn") == "328"
         hubs = page.evaluate("window.grimoireGraph.nodes('[deg >= 10]').length")
-        assert hubs == 21  # and the centre
+        assert hubs == 22  # and the centre, and the index
         smallest = page.evaluate(
             "Math.min(...window.grimoireGraph.nodes().map((n) => n.renderedWidth()))")
         assert smallest >= 4.9, smallest
+        # round 53: its links were a tenth of a pixel at the zoom a phone opens on
+        assert page.evaluate("window.grimoireGraph.zoom()") < 0.5
+        thinnest = page.evaluate("Math.min(...window.grimoireGraph.edges().map("
+                                 "(e) => parseFloat(e.renderedStyle('width'))))")
+        assert thinnest >= 0.75, thinnest
+        # round 53: a hub drawn in the second step is a hub (its label kept readable)
+        page.goto(running.url + "/graph?c=Index&depth=2")
+        page.wait_for_selector("#graph[data-ready]", state="attached")
+        first = page.evaluate("window.firstLabels")
+        assert first[0] == "Index" and "Hub 0" not in first, first[:3]
+        sizes = page.evaluate("window.grimoireGraph.nodes('[hub = 1]').map((n) => "
+                              "[n.data('label'), parseFloat(n.renderedStyle('font-size')), "
+                              "Number(n.style('text-opacity'))])")
+        late = [s for s in sizes if s[0].startswith("Hub ")]
+        assert late and all(size >= 12 for _, size, _ in late), sizes
+        assert sum(shown for *_, shown in late) >= 3, sizes  # placed apart, not hidden all
         # A concept's neighbourhood draws it and its neighbours first, however few their links
         page.goto(running.url + "/graph?c=Centre&depth=2")
         page.wait_for_selector("#graph[data-ready]", state="attached")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,14 +27,32 @@ def llm_url() -> Iterator[str]:
     httpd.server_close()
 
 
-def test_answer_streams_then_arrives_checked(examples_db: Path, llm_url: str) -> None:
+class Cut(BaseHTTPRequestHandler):
+    """A model whose reply breaks off: two pieces, then the connection closes (a server
+    stopped, a proxy's timeout)."""
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for piece in ("Low-rank adaptation ", "trains "):
+            chunk = {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.close_connection = True
+
+
+def streamed(examples_db: Path, llm: str, page: bool = False) -> list[tuple[str, object]]:
+    """The events of /api/ask/stream for a question on LoRA, the model at `llm`."""
     kb = grimoire.open(examples_db)
-    app = create_app(kb, Guard.for_bind("127.0.0.1", 8000),
-                     Settings(llm=llm_url, llm_model="test"))
+    app = create_app(kb, Guard.for_bind("127.0.0.1", 8000), Settings(llm=llm, llm_model="test"))
     events: list[tuple[str, object]] = []
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
-        page = client.get("/ask").text
-        assert "data-stream" in page  # the page's script will stream instead of waiting
+        if page:
+            assert "data-stream" in client.get("/ask").text  # the script streams, not waits
         with client.stream("GET", "/api/ask/stream",
                            params={"q": "what does LoRA train instead of the full weights?"}
                            ) as response:
@@ -46,6 +64,26 @@ def test_answer_streams_then_arrives_checked(examples_db: Path, llm_url: str) ->
                 elif line.startswith("data: "):
                     events.append((kind, json.loads(line[6:])))
     kb.close()
+    return events
+
+
+def test_a_reply_cut_off_is_an_error_not_an_abstention(examples_db: Path) -> None:
+    """Round 53: the model's first words were taken for its whole answer, too few citations
+    were found in them, and the page said "Your notes do not cover this"."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Cut)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        events = streamed(examples_db, f"http://127.0.0.1:{httpd.server_address[1]}/v1")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert events[-1][0] == "error", events
+    assert "broke off" in str(events[-1][1]), events
+
+
+def test_answer_streams_then_arrives_checked(examples_db: Path, llm_url: str) -> None:
+    events = streamed(examples_db, llm_url, page=True)
     kinds = [k for k, _ in events]
     assert kinds.count("text") >= 2 and kinds[-1] == "answer", kinds
     final = events[-1][1]

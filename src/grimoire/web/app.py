@@ -71,7 +71,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url,
                        store_notices=lambda: site.kb.notices,  # a read-only store's (round 37)
-                       same_as=same_as)
+                       same_as=same_as, math_text=math_text)
     env.filters.update(md=_md_filter(site), tex=site.renderer.inline, answer_html=answer_html,
                        snippet=snippet_html, mention=mention_html, halves=halves,
                        in_part=in_part, numbered=numbered,
@@ -396,7 +396,8 @@ def _md_filter(site: Site) -> Any:
     return md
 
 
-def snippet_html(snippet: str, lines: bool = True) -> Markup:
+def snippet_html(snippet: str, lines: bool = True,
+                 code: frozenset[str] = frozenset()) -> Markup:
     """A search snippet, escaped, its formulas rendered as the answers' are, and its «matched
     words» marked (outside formulas: one is rendered whole, without marks). A formula the
     snippet's window cut in two is left out, an ellipsis in its place (`whole_formulas`).
@@ -407,17 +408,18 @@ def snippet_html(snippet: str, lines: bool = True) -> Markup:
     unmarked = FORMULA.sub(lambda m: m.group(0).replace("«", "").replace("»", ""),
                            whole_formulas(snippet))
     # A list item begins a line of the snippet (`search.snippet`): a line of the page too.
-    body = "<br>".join(str(math_text(line)) for line in unmarked.split("\n"))
+    body = "<br>".join(str(math_text(line, code=code)) for line in unmarked.split("\n"))
     body = body.replace("«", "<mark>").replace("»", "</mark>")
     if body.count("<mark>") != body.count("</mark>"):
         body = body.replace("<mark>", "").replace("</mark>", "")
     return Markup(body)
 
 
-def answer_html(answer: Answer) -> Markup:
-    """The answer text, escaped, math rendered, `[n]` turned into links to its citation
-    (MathML never holds `[n]` in a text node of its own: brackets are separate `mo`s)."""
-    body = str(math_text(answer.answer))
+def answer_html(answer: Answer, code: frozenset[str] = frozenset()) -> Markup:
+    """The answer text, escaped, math rendered (but the `$…$` of `code`, its sources' code
+    spans: `Site.code_of`), `[n]` turned into links to its citation (MathML never holds `[n]`
+    in a text node of its own: brackets are separate `mo`s)."""
+    body = str(math_text(answer.answer, code=code))
     known = {c.n for c in answer.citations}
     body = _CITE.sub(lambda m: f'<a class="cite" href="#cite-{m.group(1)}">[{m.group(1)}]</a>'
                      if int(m.group(1)) in known else m.group(0), body)
@@ -428,24 +430,44 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
+    gone = threading.Event()  # the page closed the stream, or left
+
     def on_text(piece: str) -> None:
+        if gone.is_set():
+            # The model writes on for no one: stopped here, its connection closed (a page
+            # left mid-answer let it write all 88 pieces of a long one, round 53).
+            raise _PageGoneError
         loop.call_soon_threadsafe(queue.put_nowait, ("text", piece))
 
     def work() -> None:
         try:
             answer = site.ask(q, on_text=on_text if site.settings.llm else None)
             fragment = templates.get_template("_answer.html").render(answer=answer)
-            loop.call_soon_threadsafe(queue.put_nowait, ("answer", {
-                "answer": serialize.record(answer), "html": fragment}))
+            said: tuple[str, Any] = ("answer", {"answer": serialize.record(answer),
+                                                "html": fragment})
+        except _PageGoneError:
+            return
         except GrimoireError as e:
-            loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": str(e)}))
+            said = ("error", {"error": str(e)})
+        except Exception as e:  # the page waited forever on a thread that died
+            logging.getLogger("grimoire.web").exception("the streamed answer failed")
+            said = ("error", {"error": f"the answer failed: {type(e).__name__}"})
+        if not gone.is_set():
+            loop.call_soon_threadsafe(queue.put_nowait, said)
 
     threading.Thread(target=work, daemon=True).start()
-    while True:
-        kind, data = await queue.get()
-        yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-        if kind != "text":
-            return
+    try:
+        while True:
+            kind, data = await queue.get()
+            yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            if kind != "text":
+                return
+    finally:
+        gone.set()
+
+
+class _PageGoneError(Exception):
+    """Raised in a streamed answer's model callback once its page has gone."""
 
 
 __all__ = ["create_app", "safe_url", "source_href"]

@@ -432,16 +432,19 @@ def bare_environments(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def math_text(text: str, *, displays: bool = False) -> Markup:
+def math_text(text: str, *, displays: bool = False,
+              code: frozenset[str] = frozenset()) -> Markup:
     """Escaped text with its `$$…$$` and `$…$` formulas rendered (and its bare display
     environments, `bare_environments`). A `$$…$$` inside a sentence is inline (`in_sentence`)
     but with `displays`: a LaTeX file's reader writes `$$` for display math only, and the
-    display in "Ridge regression picks $$…$$ where" was drawn small in the line (round 49)."""
+    display in "Ridge regression picks $$…$$ where" was drawn small in the line (round 49).
+    A `$…$` of `code` (the note's code spans, `showing.code_formulas`) is shown as code; an
+    escaped `\\$` as a dollar sign (round 53)."""
     pieces: list[str] = []
     last = 0
     text = bare_environments(text)
     for m in _DISPLAY_MATH.finditer(text):
-        pieces.append(str(_inline(text[last:m.start()])))
+        pieces.append(str(_inline(text[last:m.start()], code)))
         tex = m.group(1).strip()
         if not displays and in_sentence(text[:m.start()], text[m.end():]) \
                 and not _DISPLAY_START.match(tex):
@@ -449,7 +452,7 @@ def math_text(text: str, *, displays: bool = False) -> Markup:
         else:
             pieces.append(f'<span class="math-block">{math_html(m.group(1).strip(), True)}</span>')
         last = m.end()
-    pieces.append(str(_inline(text[last:])))
+    pieces.append(str(_inline(text[last:], code)))
     return Markup("".join(pieces))
 
 
@@ -559,15 +562,22 @@ def in_sentence(before: str, after: str) -> bool:
     return bool(head) and bool(after.partition("\n")[0].strip())
 
 
-def _inline(text: str) -> Markup:
+def _inline(text: str, code: frozenset[str] = frozenset()) -> Markup:
     pieces: list[str] = []
     last = 0
     for m in _INLINE_MATH.finditer(text):
-        pieces.append(html.escape(text[last:m.start()]))
-        pieces.append(str(math_html(m.group(1))))
+        pieces.append(_prose(text[last:m.start()]))
+        pieces.append(f"<code>{html.escape(m.group(0))}</code>" if m.group(0) in code
+                      else str(math_html(m.group(1))))
         last = m.end()
-    pieces.append(html.escape(text[last:]))
+    pieces.append(_prose(text[last:]))
     return Markup("".join(pieces))
+
+
+def _prose(text: str) -> str:
+    """Text outside formulas, escaped, an escaped dollar (`\\$`) shown as the sign: a
+    glossary's "costs \\$5" showed its backslash (round 53)."""
+    return html.escape(text.replace("\\$", "$"))
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:

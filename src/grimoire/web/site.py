@@ -22,9 +22,9 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import Said, plain, told_apart
+from grimoire.showing import Said, code_formulas, plain, told_apart
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href, whole_formulas
+from grimoire.web.render import Renderer, concept_href, math_text, whole_formulas
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000
@@ -317,6 +317,19 @@ class Site:
         said = self.call(lambda: self.kb.said(concept))
         return {s.entry_id: s for s in said if s.kind == "opening" and s.entry_id is not None}
 
+    def code_of(self, spans: list[Span], shown: str) -> frozenset[str]:
+        """The `$…$` that the lines of `spans` write in code spans only (`code_formulas`),
+        when `shown` (a snippet, an answer) holds a `$`: the text as read keeps a code span's
+        words without its backticks, and snippets and answers drew them as formulas."""
+        if "$" not in shown:
+            return frozenset()
+        found: set[str] = set()
+        for span in spans[:20]:
+            src = self.files.text(span.path)
+            if src is not None:
+                found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
+        return frozenset(found)
+
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""
         line = self.files.line(span.path, span.start_line)
@@ -330,8 +343,11 @@ class Site:
         about: "LoRA in practice": "I fine-tuned ...")."""
         concept = self.find(name, concept_id)
         said = self.call(lambda: self.kb.preview(concept))
-        return {"label": concept.label, "kind": concept.kind,
-                "text": plain(said.text) if said is not None else "",
+        text = plain(said.text) if said is not None else ""
+        # its formulas drawn as the page draws them: the popover showed Softmax's TeX,
+        # "$\sigma(z)_i = e^{z_i} / …$" (round 53)
+        return {"label": concept.label, "kind": concept.kind, "text": text,
+                "html": str(math_text(text)),
                 "sources": len(concept.sources),
                 "href": concept_href(concept.label, concept_id and concept.id)}
 

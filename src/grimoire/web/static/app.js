@@ -1,6 +1,7 @@
 // Grimoire: enhancements only. Every page reads without this file.
 // Text from the notes is only ever set with textContent, never as HTML, except the fragments
-// the server renders (escaped by its templates): a streamed answer and the type-ahead lines.
+// the server renders (escaped by its templates): a streamed answer, the type-ahead lines and a
+// hover preview's text.
 "use strict";
 (function () {
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -115,7 +116,9 @@
     title.textContent = data.label;
     if (data.kind) { const k = document.createElement("span"); k.className = "kind"; k.textContent = data.kind; title.appendChild(k); }
     const p = document.createElement("p");
-    p.textContent = data.text || "";
+    // the server's rendering (escaped, its formulas as MathML), as the type-ahead's lines
+    if (data.html) p.replaceChildren(...new DOMParser().parseFromString(data.html, "text/html").body.childNodes);
+    else p.textContent = data.text || "";
     const foot = document.createElement("small");
     foot.className = "dim";
     foot.textContent = data.sources ? data.sources + (data.sources === 1 ? " source" : " sources") : "";
@@ -167,10 +170,14 @@
   // Streamed answers when an LLM writes them (server-sent events).
   const askForm = $("form.ask-form[data-stream]");
   if (askForm && window.EventSource) {
+    let asking = null;  // the stream of the question on its way
     askForm.addEventListener("submit", (ev) => {
       const q = askForm.querySelector("input[name=q]").value.trim();
       if (!q) return;
       ev.preventDefault();
+      // A question asked again, or another, before the answer came: the first stream wrote
+      // on into the same box, and its answer replaced the second's (round 53).
+      if (asking) asking.close();
       const out = $("#answer");
       const live = document.createElement("p");
       live.className = "streaming";
@@ -182,15 +189,22 @@
       live.append(waiting);
       out.replaceChildren(live);
       history.replaceState(null, "", "/ask?q=" + encodeURIComponent(q));
-      const es = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
+      const es = asking = new EventSource("/api/ask/stream?q=" + encodeURIComponent(q));
       es.addEventListener("text", (e) => {
         if (waiting.isConnected) waiting.remove();
         live.textContent += JSON.parse(e.data);
       });
       es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
+      // The server's error says what failed; a connection lost says nothing (the box kept
+      // "Finding the passages…" and its spinner for good): the words so far stay, then why.
       es.addEventListener("error", (e) => {
-        if (e.data) { live.textContent = JSON.parse(e.data).error; }
         es.close();
+        const why = document.createElement("span");
+        why.className = "error";
+        why.textContent = e.data ? JSON.parse(e.data).error
+          : "The answer stopped: the connection to Grimoire was lost. Ask again.";
+        if (waiting.isConnected) waiting.remove();
+        live.append(live.textContent ? " " : "", why);
       });
     });
   }
@@ -205,7 +219,7 @@
       const fg = css.getPropertyValue("--fg").trim(), accent = css.getPropertyValue("--accent").trim();
       const red = css.getPropertyValue("--red").trim(), line = css.getPropertyValue("--line").trim();
       const bg = css.getPropertyValue("--card").trim() || (dark ? "#1e2026" : "#fff");
-      const big = g.nodes.length > 300;
+      const big = g.nodes.length > 300, narrow = holder.clientWidth < 600;
       // A node's size grows with its links, so the hubs of a large graph stand out; the
       // labels of the most linked stay readable when the whole graph is in view.
       const degree = new Map();
@@ -246,7 +260,7 @@
         textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : "auto",
         style: [
           { selector: "node", style: { "background-color": accent, width: "data(size)", height: "data(size)", label: "data(label)",
-            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big ? 9 : 0,
+            color: fg, "font-size": 12, "text-valign": "bottom", "text-margin-y": 4, "min-zoomed-font-size": big || narrow ? 9 : 0,
             // a label over the lines and dots under it stays readable
             "text-background-color": bg, "text-background-opacity": 0.8, "text-background-padding": 1, "text-background-shape": "roundrectangle" } },
           // A concept without a link sits in a grid cell of the whole graph (layout.LONE_CELL,
@@ -279,16 +293,24 @@
         cy.pan({ x: 30 - box.x1 * 0.9, y: 30 - box.y1 * 0.9 });
       }
       // The hubs' labels keep one size on screen, however far the graph is zoomed out, and in
-      // a smaller graph on a wide screen every linked concept's label stays readable (9 px at
-      // least; on a phone they would cover each other).
-      const hubs = cy.nodes("[hub = 1]");
-      const named = big || holder.clientWidth < 600 ? cy.collection() : linked.not(hubs);
+      // a smaller graph every linked concept's label stays readable (9 px at least), those
+      // that would cover another hidden: on a phone every label was left to the zoom, and
+      // examples/' 39 concepts opened with 4-5 px labels, none readable (round 53).
+      // Chosen again once the rest of a large graph is drawn: a hub that came with it (a
+      // concept of 249 neighbours or more asked for at depth 2) kept a plain label, its size
+      // not kept as the view zoomed out (review52d).
+      let hubs = cy.collection(), named = cy.collection(), labelled = cy.collection();
+      const choose = () => {
+        hubs = cy.nodes("[hub = 1]");
+        named = big ? cy.collection() : cy.nodes("[deg >= 1]").not(hubs);
       // A label is drawn only where it covers none drawn before it, the concept asked for and
       // then the most linked first: the hubs of a large graph lie close together in its core,
       // and their labels were written over each other, unreadable (round 36: 10 of 13 crossed
       // on a 541-concept glossary). Zooming in draws the others as they come apart.
-      const labelled = hubs.union(named).sort((a, b) =>
-        (a.data("depth") === 0 ? -1 : 0) - (b.data("depth") === 0 ? -1 : 0) || b.data("deg") - a.data("deg"));
+        labelled = hubs.union(named).sort((a, b) =>
+          (a.data("depth") === 0 ? -1 : 0) - (b.data("depth") === 0 ? -1 : 0) || b.data("deg") - a.data("deg"));
+      };
+      choose();
       // A label that would cover one drawn before it is tried above its concept, then to its
       // right and its left, before it is hidden: under the concept only, a neighbourhood of 16
       // concepts drew one without a name (round 40: its label met its neighbour's).
@@ -341,7 +363,10 @@
       // A dot keeps MIN_DOT pixels on screen however far the view is zoomed out: a phone
       // fitted all.db's core at a zoom of about 0.1, and its dots were a pixel, lost in the
       // dark card (round 52). Sizes change in steps (each a quarter larger), not every frame.
-      const MIN_DOT = 5;
+      // A link keeps MIN_LINE pixels the same way, in the style of every link at once: at 390
+      // wide the whole graph of all.db opened at a zoom of about 0.1, its links a tenth of a
+      // pixel, not drawn at all (round 52's walk).
+      const MIN_DOT = 5, MIN_LINE = 0.8;
       let floor = 0;
       const keepDots = (nodes = cy.nodes(), force = false) => {
         const step = Math.pow(1.25, Math.ceil(Math.log(MIN_DOT / cy.zoom()) / Math.log(1.25)));
@@ -351,6 +376,7 @@
           const size = Math.max(n.data("size"), Math.min(48, floor));
           n.style({ width: size, height: size });
         }));
+        cy.style().selector("edge").style("width", Math.max(1.2, floor * MIN_LINE / MIN_DOT)).update();
       };
       keepLabels();
       keepDots();
@@ -359,6 +385,8 @@
       // drew the whole canvas again: the graph was whole 1-2 s later).
       const rest = () => {
         keepDots(cy.add(later).nodes(), true);
+        choose();
+        keepLabels();
         holder.dataset.drawn = String(cy.nodes().length);
         holder.dataset.ready = "true";
       };

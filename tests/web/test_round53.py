@@ -1,0 +1,71 @@
+"""Round 53 (faces53): a `$…$` a note writes in a code span is code in a snippet, an answer and
+its quotes as on the note's page; an escaped `\\$` is a dollar sign on every face."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import grimoire
+from grimoire.model import Answer
+from grimoire.showing import FORMULA, code_formulas
+from grimoire.web.app import answer_html, snippet_html
+from grimoire.web.render import Renderer, math_text
+from tests.web.conftest import make_app
+
+
+@pytest.mark.one_pass(reason="what the web shows of a note's code span")
+def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
+        seeds: Path, tmp_path: Path) -> None:
+    """The seeds' README says a glossary writes "Inline LaTeX in `$...$`": the reader keeps
+    the code span's words without its backticks, and the search snippet and the answer drew
+    "..." as a formula (review52d)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(seeds / "README.md", notes / "README.md")
+    line = next(x for x in (seeds / "README.md").read_text().splitlines() if "`$...$`" in x)
+    assert code_formulas(line) == {"$...$"}
+    assert code_formulas(line + " and $...$ outside") == frozenset()  # written as math too
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+    app, kb = make_app(db)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+            found = client.get("/search", params={"q": "Inline LaTeX", "mode": "lexical"}).text
+            snippets = re.findall(r'<p class="snippet">(.*?)</p>', found, re.S)
+            snippet = next(s for s in snippets if "LaTeX" in s)
+            assert "<code>$...$</code>" in snippet and "<math" not in snippet, snippet
+            asked = client.get("/ask", params={
+                "q": "How does the Grimoire glossary copy write inline LaTeX?"}).text
+            answer = asked[asked.index('class="answer-text"'):asked.index("</ol>")]
+            assert "<code>$...$</code>" in answer and "<math" not in answer, answer
+    finally:
+        kb.close()
+    # as before where nothing says it is code
+    assert "<math" in str(snippet_html("Inline LaTeX in $...$."))
+
+
+def test_an_escaped_dollar_is_a_dollar_sign_and_opens_no_formula() -> None:
+    r"""A glossary written for MathJax escapes its prices (`\$5`): the text faces showed the
+    backslash, and `\$a\$` was a formula."""
+    said = r"It costs \$5 and \$6, or \$a\$ once; $x$ is one."
+    assert [m.group(0) for m in FORMULA.finditer(said)] == ["$x$"]
+    for shown in (str(math_text(said)), str(Renderer().text(said)),
+                  str(answer_html(Answer(question="q", answer=said))), str(snippet_html(said))):
+        assert "It costs $5 and $6, or $a$ once;" in shown and "\\" not in shown, shown
+        assert shown.count("<math") == 1, shown
+    page = str(Renderer().markdown(said))  # the Markdown page read it so already
+    assert "It costs $5 and $6, or $a$ once;" in page and page.count("<math") == 1, page
+
+
+def test_a_hover_preview_draws_its_formulas(client: TestClient) -> None:
+    """The popover set the preview's text as text: Softmax's showed "$\\sigma(z)_i = …$" as
+    TeX where its page and the snippets draw it. The preview carries its text rendered."""
+    said = client.get("/api/c/Softmax", params={"preview": "true"}).json()
+    assert "$" in said["text"] and "<math" in said["html"], said
+    assert "$" not in said["html"].split("<math")[0], said["html"]
