@@ -684,16 +684,13 @@ def add_section_entries(doc: Document, *,
     code: dict[tuple[str, ...], int] = {}  # path -> the characters of its code
     stubs: set[tuple[str, ...]] = set()  # headings over a placeholder ("TODO") only
     repeated = _repeated_headings(sections)
-    # Each section's heading as the name it gives, and that name's key, made once: the rules
-    # below ask them of a section up to six times each (issue 14).
-    bares = {path: _bare(path, numbered) for path in sections}
-    keys = {path: normalize(name) for path, name in bares.items()}
     steps: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)  # parent -> steps
-    course_page = any(is_course_admin(name, on_course_page=False) for name in bares.values())
+    course_page = any(is_course_admin(_bare(path, numbered), on_course_page=False)
+                      for path in sections)
     lettered = Counter(path[:-1] for path in sections if _PART_LETTER.fullmatch(path[-1]))
     articled: dict[tuple[str, ...], str] = {}  # "The Kernel Trick" -> "Kernel Trick"
     for path, sec in sections.items():
-        heading, key = bares[path], keys[path]
+        heading = _bare(path, numbered)
         article = _after_article(heading)
         if article is not None and normalize(article) not in own and path not in tabs \
                 and path not in slides:
@@ -703,12 +700,11 @@ def add_section_entries(doc: Document, *,
                                                   if p.kind in _PROSE_KINDS)):
                 articled[path] = article
             continue
-        if key in own or name_shaped(heading) is not None or path in tabs \
+        if normalize(heading) in own or name_shaped(heading) is not None or path in tabs \
                 or (course_page and is_course_admin(heading)) \
                 or (lettered[path[:-1]] > 1 and _PART_LETTER.fullmatch(path[-1])):
             continue
-        if len(path) > 1 and key == (keys[path[:-1]] if path[:-1] in keys
-                                     else normalize(_bare(path[:-1], numbered))):
+        if len(path) > 1 and normalize(heading) == normalize(_bare(path[:-1], numbered)):
             # "Dropout" > "What is Dropout?": the section's own lead, under a question
             continue
         mine = [passages[i] for i in sec.passages]
@@ -722,7 +718,7 @@ def add_section_entries(doc: Document, *,
             if _step_of(heading, prose):
                 steps[path[:-1]].append(path)
         elif mine and all(_PLACEHOLDER.match(p.text) for p in mine) and \
-                key not in repeated:
+                normalize(heading) not in repeated:
             stubs.add(path)
     # The steps of one procedure, each called so by its text ("Divide", "Conquer", "Combine"),
     # and a section so called under a heading such steps have elsewhere on the page (a second
@@ -734,8 +730,8 @@ def add_section_entries(doc: Document, *,
             if len(parts) > 1 or normalize(path[-1]) in stepped:
                 del candidates[path], code[path]
 
-    defined = {path for path, prose in candidates.items() if _defines(bares[path], prose)}
-    for path in [p for p in candidates if p not in defined and reads_as_part(bares[p])]:
+    defined = {path for path, prose in candidates.items() if _defines(_bare(path, numbered), prose)}
+    for path in [p for p in candidates if p not in defined and reads_as_part(_bare(p, numbered))]:
         # "AdaBoost Review", "Intro Question": a part of the page, as a lecture's moments are
         # (round 49), unless its text defines it ("Code review is the practice of ...";
         # review49b), and so no sibling of the page's topics either
@@ -747,7 +743,7 @@ def add_section_entries(doc: Document, *,
         # Bayes": "This method works better with categories").
         # Under a part of the page ("Method", "Experimental setup") it is the page's subject.
         pronoun = _refers_back(prose) if path not in defined \
-            and not names_a_part_only(bares[path]) else None
+            and not names_a_part_only(_bare(path, numbered)) else None
         if pronoun == "it" or (pronoun == "this" and path[:-1] not in candidates):
             by_pronoun.add(path)
     defined |= by_pronoun
@@ -758,8 +754,8 @@ def add_section_entries(doc: Document, *,
         for term, line in coded:  # compared as written: "TaskSurv", not "Task Surv"
             marks[term].append(line)
         for path in candidates:
-            bare = bares[path]
-            lines = marks.get(keys[path], []) + marks.get(bare, [])
+            bare = _bare(path, numbered)
+            lines = marks.get(normalize(bare), []) + marks.get(bare, [])
             spans = [passages[i].span for i in sections[path].passages]
             if lines and any(sp.start_line <= ln <= sp.end_line for ln in lines for sp in spans):
                 defined.add(path)
@@ -773,12 +769,12 @@ def add_section_entries(doc: Document, *,
     defining_under = Counter(path[:-1] for path in defined)
     reasons: dict[tuple[str, ...], str] = {}
     for path in candidates:
-        heading = bares[path]
+        heading = _bare(path, numbered)
         n = len(heading.split())
         parent = f" of {path[-2]!r}" if len(path) > 1 else ""
         shape = f"section{parent} headed by a name ({n} word{'s' if n > 1 else ''})"
         if path in defined:
-            if keys[path] not in aspects:
+            if normalize(heading) not in aspects:
                 how = "opens by describing it" if path in by_pronoun else "defines it"
                 reasons[path] = f"{shape}, whose text {how}"
             continue
@@ -793,7 +789,7 @@ def add_section_entries(doc: Document, *,
                 "define their heading"
             )
         elif any(g in defined and g not in by_pronoun for g in group) \
-                and keys[path] not in repeated and not mentioned \
+                and normalize(heading) not in repeated and not mentioned \
                 and code[path] <= 2 * len(candidates[path]) \
                 and not (code[path] and _instructs(candidates[path])):
             # Parallel sections of a topic ("Early Stopping", "L1 Regularization" on a
@@ -821,9 +817,9 @@ def add_section_entries(doc: Document, *,
             continue
         # Judged by the name each heading gives (`_bare`): "16.1.1. Defining Boosting" is
         # "Defining Boosting", an activity (round 34: a course book numbers every heading).
-        heads = {_head_word(bares[g]) for g in made} - {""}
+        heads = {_head_word(_bare(g, numbered)) for g in made} - {""}
         for path in group:
-            bare = bares[path]
+            bare = _bare(path, numbered)
             if path in reasons or _gerund_phrase(bare) or reads_as_part(bare) or \
                     normalize(path[-1]) in repeated or _head_word(bare) not in heads:
                 continue

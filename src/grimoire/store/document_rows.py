@@ -143,12 +143,6 @@ def stored_json(obj: Any, path: str) -> str:
     return "".join(records_encoder(_stored_fields(path))(obj, 0))
 
 
-def _stored_encoder(path: str) -> Callable[[Any], str]:
-    """`stored_json` for many records of one file: its encoder built once (issue 14)."""
-    encode = records_encoder(_stored_fields(path))
-    return lambda obj: "".join(encode(obj, 0))
-
-
 def _with_path(value: Any, path: str) -> None:
     """Give each span in `value` (JSON data, changed in place) its file, where it has none."""
     if isinstance(value, dict):
@@ -263,12 +257,11 @@ def document_rows(doc: Document) -> DocumentRows:
     """The rows of `doc`; a passage belongs to the first entry whose lines hold its first line."""
     entries: list[EntryRows] = []
     spans: list[tuple[int, int, int]] = []
-    as_stored = _stored_encoder(doc.path)
     for k, entry in enumerate(map(_no_nul, doc.entries)):
         names = {key: n for n in (entry.term, *entry.aliases) if (key := normalize(n))}
         entries.append((
             entry.term, normalize(entry.term), entry.span.start_line, entry.span.end_line,
-            entry.redirect, as_stored(entry),
+            entry.redirect, stored_json(entry, doc.path),
             tuple((name, key) for key, name in names.items()),
             link_rows((*entry.links, *entry.see_also)),
         ))
@@ -295,7 +288,7 @@ def document_rows(doc: Document) -> DocumentRows:
             free = [x for x in free if in_page(x)]
         passages.append((
             owner, p.kind, _json_strings(p.heading_path), " / ".join(p.heading_path), p.text,
-            p.span.start_line, p.span.end_line, as_stored(marks) if marks else "{}",
+            p.span.start_line, p.span.end_line, stored_json(marks, doc.path) if marks else "{}",
             # An entry's links are stored once, from the entry; a free passage's from itself.
             link_rows(free),
         ))
