@@ -168,6 +168,29 @@ def test_a_workers_imports_are_not_its_first_files_time(tmp_path: Path) -> None:
     assert first == (jobs[0], b"the reader process took over 0.5 s to start; stopped")
 
 
+
+_IMPORTED: list[list[int]] = []
+
+
+def _import_much() -> None:
+    _IMPORTED.extend([k] for k in range(20_000))  # a reader's modules, made in `prepare`
+
+
+def _frozen(job: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_a_workers_imports_are_frozen_before_it_reads(tmp_path: Path) -> None:
+    """Issue 14: what a worker's `prepare` made (its reader imports, kept for its whole life) is
+    frozen before the first file, as the parent's objects are across the fork, so that the
+    worker's full collections do not walk it again and again."""
+    gc.collect()
+    pool = ReadPool(_frozen, lambda job, reason: -1, Budget(60, 1 << 30), workers=1,
+                    prepare=_import_much)
+    parent = gc.get_freeze_count() + len(gc.get_objects())  # at most what the fork froze
+    [(_, frozen)] = list(pool.run([0]))
+    assert frozen >= parent + 15_000  # without the freeze: the fork's alone, within a few hundred
+
 def _exit_at_start() -> None:
     os._exit(4)  # a reader's import that takes its process down
 
