@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 # A write the size of a few SQLite pages: under a quota with less than that left, the store's
@@ -24,6 +23,8 @@ KEPT = "nothing of this write was kept and what was stored before is intact"
 
 def probe(folder: Path) -> OSError | None:
     """What the operating system says to a write in `folder`, synced; None when it succeeds."""
+    import tempfile  # only after a failed write: opening a store stays light (test_cold_start)
+
     try:
         with tempfile.TemporaryFile(dir=folder) as out:
             out.write(b"\0" * _PROBE_BYTES)
