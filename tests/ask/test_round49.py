@@ -13,8 +13,8 @@ a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" a
 and the rules that follow a pointer entry to its target (`REDIRECT_TARGET`), abstain on "the Y
 of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`HYPHEN_COVER`)
 and read "expensive" as a cost (`RANK_EXPENSIVE`). Round 53 reads "Expand ..." as a request
-(`MORE_REQUESTS`) and weighs another section of the best page by meaning (`FILE_SECTIONS`).
-Each rule off, the answer is what it was before."""
+(`MORE_REQUESTS`) and a statement before its formula (`LEAD_MATH`). Each rule off, the answer
+is what it was before."""
 
 from __future__ import annotations
 
@@ -109,13 +109,6 @@ NOTES = {
     "Yield Processing Unit (YPU).md": "A board that weighs many small guesses at once.\n",
     "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
                        "an earlier run left behind.\n",
-    # Round 53: a page whose first section says the question's words over and over, and
-    # whose second answers it in other words.
-    "jitter.md": "# Weight jitter\n\n## How it is done\n\n" + " ".join(
-        f"Weight noise during training is drawn again at step {n} for every layer." for n in
-        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))
-        + "\n\n## Where it leads\n\nJittered runs settle in wide, flat valleys of the loss "
-        "surface rather than narrow pits.\n",
 }
 
 
@@ -232,16 +225,6 @@ def test_round49_no_words_names_and_code(
             assert ("Abbreviation for" in said) is not on, (on, said)
             assert "small sums" in said, said
         assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
-        # Round 53: the best sentence of another section of the best sentence's page is
-        # weighed by meaning too, though ten sentences of the first rank above it by words
-        # (`FILE_SECTIONS`).
-        question = "What kind of minima does weight noise during training favour?"
-        for on in (0, 4):
-            monkeypatch.setattr(extractive, "FILE_SECTIONS", on)
-            weighed = {s.text: s.meaning for s in ask_module.gather(kb.searcher,
-                                                                    question).sentences}
-            flat = next(t for t in weighed if t.startswith("Jittered runs"))
-            assert (weighed[flat] > 0) is bool(on), (on, weighed)
         # Round 53: "Expand the acronym XPU." is a request, not words to search by
         # (`MORE_REQUESTS`): `unasked` refused it, no passage holding "expand".
         for on in (False, True):

@@ -334,9 +334,15 @@ def _says_before_list(body: str) -> bool:
     bias-variance tradeoff refers to the problem of minimizing two different sources of error
     when training a supervised learning model:"), not a lead-in that says nothing until the
     list comes ("The calculation is as follows:", "layers such as:", "the following steps:")."""
-    ws = _WORD.findall(body)
+    # Round 53: "The temperature $\tau_{i,t}$ is chosen based on the sign of the advantage
+    # $\hat{A}_{i,t}$:" (GRPO's SAPO section, before its formula) closed on "t", a stop word
+    # inside the formula: its words are read without its formulas (`LEAD_MATH`; False: off).
+    ws = _WORD.findall(_MATH.sub(" ", body) if LEAD_MATH else body)
     return (len(ws) >= LIST_LEAD_WORDS and ws[-1].casefold() not in STOPWORDS
             and ws[-1].casefold() not in _POINTING and not _FORWARD.search(body))
+
+
+LEAD_MATH = True
 
 
 # Words of a lead-in that point at what comes after it ("both of these goals:", "as follows:").
@@ -471,21 +477,13 @@ def score_sentences(
             for f in firsts[:NAMED_FIRSTS]:
                 base[id(f)] = words_only(f)
                 top.append(f)
-        # Sections of the best sentence's own document that none of `top` comes from are
-        # weighed by meaning too, each by its best sentence (`FILE_SECTIONS`); their meaning
-        # orders the answer but does not make the notes surer that they answer.
-        sections = _file_sections(scored, top, semantic_top, first, words_only)
-        for f in sections:
-            base[id(f)] = words_only(f)
-            top.append(f)
-        ordering_only = {id(f) for f in sections}
         vectors = embed([q.text] + [_embed_text(s) for s in top])
         sims = vectors[1:] @ vectors[0]
         rescored = [
             Scored(s.candidate, s.index, s.text, s.raw, s.start, s.end, s.coverage,
                    float(sim), base[id(s)] + MEANING_WEIGHT * max(0.0, float(sim))
                    * (1.0 if formula else _prose_share(s.text)), s.terms, s.about,
-                   confidence(s, 0.0 if id(s) in ordering_only else float(sim)))
+                   confidence(s, float(sim)))
             for s, sim in zip(top, sims, strict=True)
         ]
         kept = {id(s) for s in top}
@@ -494,34 +492,6 @@ def score_sentences(
                 for s in scored if id(s) not in kept]
         scored = sorted(rescored + rest, key=lambda s: -s.score)
     return scored
-
-
-# The sentences weighed by meaning are the best SEMANTIC_TOP by words, and those come from two
-# or three passages: a fact in another section of the right page ("right file, another
-# section", round 52: 35 of 74 such misses ranked 9th or lower by words) is never weighed.
-# The best sentence by words of up to FILE_SECTIONS passages of the best sentence's document
-# that `top` holds none of is weighed as well (within PRUNE of the best, like the rest);
-# round 52's `SECTION_BEST` took every passage's, from any file, and lost on tune.
-FILE_SECTIONS = 4
-
-
-def _file_sections(scored: Sequence[Scored], top: Sequence[Scored], semantic_top: int,
-                   first: float, words_only: Callable[[Scored], float]) -> list[Scored]:
-    if not FILE_SECTIONS or not scored:
-        return []
-    path = scored[0].candidate.span.path
-    held = {s.candidate.passage_id for s in top}
-    out: list[Scored] = []
-    for s in scored[semantic_top:]:
-        pid = s.candidate.passage_id
-        if s.candidate.span.path != path or pid in held:
-            continue
-        held.add(pid)
-        if words_only(s) + PRUNE >= first:
-            out.append(s)
-            if len(out) >= FILE_SECTIONS:
-                break
-    return out
 
 
 # A sentence that is a formula and little else ("$$s_{dW} = \beta s_{dW} + ...$$") or a scrap of
