@@ -109,6 +109,9 @@ NOTES = {
     "Yield Processing Unit (YPU).md": "A board that weighs many small guesses at once.\n",
     "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
                        "an earlier run left behind.\n",
+    # Round 53: a statement before its formula, whose last word is inside the formula.
+    "gate.md": "# Soft gate\n\nThe gate's sharpness $k_{i,t}$ is picked from the sign of the "
+               "reward gap $g_{i,t}$:\n\n## Rule\n\n$$k_{i,t} = k_+ \\text{ if } g_{i,t} > 0$$\n",
 }
 
 
@@ -225,6 +228,12 @@ def test_round49_no_words_names_and_code(
             assert ("Abbreviation for" in said) is not on, (on, said)
             assert "small sums" in said, said
         assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
+        # Round 53: a statement that ends in ':' before its formula says something of its
+        # own (`LEAD_MATH`); read with the formula's "t" last, it was a bare lead-in.
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "LEAD_MATH", on)
+            said = kb.ask("How is the soft gate's sharpness picked?")
+            assert ("sign of the reward gap" in said.answer) is on, (on, said.answer)
         # Round 53: "Expand the acronym XPU." is a request, not words to search by
         # (`MORE_REQUESTS`): `unasked` refused it, no passage holding "expand".
         for on in (False, True):
