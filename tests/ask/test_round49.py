@@ -12,11 +12,13 @@ a word in capitals for stress for the word (`STRESSED_WORD`), read "feel free" a
 (`OF_HELD_APART`, `FUNDER_STRICT`, `STRESSED_COMMON`, `FREE_ASKED`). Round 52 adds four notes
 and the rules that follow a pointer entry to its target (`REDIRECT_TARGET`), abstain on "the Y
 of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`HYPHEN_COVER`)
-and read "expensive" as a cost (`RANK_EXPENSIVE`). Each rule off, the answer is what it was
-before."""
+and read "expensive" as a cost (`RANK_EXPENSIVE`). Round 53 reads "Expand ..." as a request
+(`MORE_REQUESTS`) and a statement before its formula (`LEAD_MATH`). Each rule off, the answer
+is what it was before."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,9 @@ import pytest
 import grimoire.ask as ask_module
 import grimoire.ask.extractive as extractive
 from tests.conftest import ingested, write_notes
+
+# `grimoire.ask.unasked` is also the name of the function the package exports.
+unasked_module = importlib.import_module("grimoire.ask.unasked")
 
 # Our words, shaped as the notes round 48's refused questions met: the vault's KSVM entry and
 # its "auto-regressive model", hf-docs' TIS section, the Distill article's LSTMs spelled out,
@@ -104,6 +109,9 @@ NOTES = {
     "Yield Processing Unit (YPU).md": "A board that weighs many small guesses at once.\n",
     "warmstarting.md": "# Warmstarting\n\nWarmstarting begins training from the weights that "
                        "an earlier run left behind.\n",
+    # Round 53: a statement before its formula, whose last word is inside the formula.
+    "gate.md": "# Soft gate\n\nThe gate's sharpness $k_{i,t}$ is picked from the sign of the "
+               "reward gap $g_{i,t}$:\n\n## Rule\n\n$$k_{i,t} = k_+ \\text{ if } g_{i,t} > 0$$\n",
 }
 
 
@@ -220,6 +228,19 @@ def test_round49_no_words_names_and_code(
             assert ("Abbreviation for" in said) is not on, (on, said)
             assert "small sums" in said, said
         assert "Cross Processing Unit" in kb.ask("What does XPU stand for?").answer
+        # Round 53: a statement that ends in ':' before its formula says something of its
+        # own (`LEAD_MATH`); read with the formula's "t" last, it was a bare lead-in.
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "LEAD_MATH", on)
+            said = kb.ask("How is the soft gate's sharpness picked?")
+            assert ("sign of the reward gap" in said.answer) is on, (on, said.answer)
+        # Round 53: "Expand the acronym XPU." is a request, not words to search by
+        # (`MORE_REQUESTS`): `unasked` refused it, no passage holding "expand".
+        for on in (False, True):
+            monkeypatch.setattr(unasked_module, "MORE_REQUESTS", on)
+            said = kb.ask("Expand the acronym XPU.")
+            assert said.abstained is not on, (on, said.answer)
+        assert "Cross Processing Unit" in said.answer, said.answer
         # review52e: the letters asked for in other words keep the pointer (`STANDS_FOR_WORDS`)
         for question in ("What does XPU abbreviate?", "What is the long name of XPU?",
                          "What do the letters XPU mean?"):

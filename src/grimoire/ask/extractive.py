@@ -334,9 +334,15 @@ def _says_before_list(body: str) -> bool:
     bias-variance tradeoff refers to the problem of minimizing two different sources of error
     when training a supervised learning model:"), not a lead-in that says nothing until the
     list comes ("The calculation is as follows:", "layers such as:", "the following steps:")."""
-    ws = _WORD.findall(body)
+    # Round 53: "The temperature $\tau_{i,t}$ is chosen based on the sign of the advantage
+    # $\hat{A}_{i,t}$:" (GRPO's SAPO section, before its formula) closed on "t", a stop word
+    # inside the formula: its words are read without its formulas (`LEAD_MATH`; False: off).
+    ws = _WORD.findall(_MATH.sub(" ", body) if LEAD_MATH else body)
     return (len(ws) >= LIST_LEAD_WORDS and ws[-1].casefold() not in STOPWORDS
             and ws[-1].casefold() not in _POINTING and not _FORWARD.search(body))
+
+
+LEAD_MATH = True
 
 
 # Words of a lead-in that point at what comes after it ("both of these goals:", "as follows:").
