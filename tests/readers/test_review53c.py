@@ -44,9 +44,11 @@ def test_a_slide_file_named_by_its_slides_concept_is_that_concept() -> None:
     titles, terms, _ = _read("latex", dqn, "rl/src/dqn.tex")
     assert terms == ["DQN"], terms
     # qa53's cases stay: a file of an order or a part names nothing, nor a common word of a
-    # longer title (`setting.tex`, "AdaBoost: setting"), nor a slug unlike its slide.
+    # longer title (`setting.tex`, "AdaBoost: setting"), nor a slug unlike its slide, nor a
+    # page's furniture, nor the words a question opens with.
     for stem, title in (("boundary1", "AdaBoost: example (1)"), ("setting", "AdaBoost: setting"),
-                        ("td_vs_mc_3", "Bias and variance"), ("closer2", "A closer look (2)")):
+                        ("td_vs_mc_3", "Bias and variance"), ("closer2", "A closer look (2)"),
+                        ("credits", "Credits"), ("which_model", "Which model family?")):
         titles, terms, _ = _read("latex", _frame(title, _BULLETS), f"boost/src/{stem}.tex")
         assert titles == [title] and terms == [], (stem, titles, terms)
 

@@ -43,6 +43,7 @@ from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem
 from grimoire.names import initials_match, normalize
 from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import is_generic_title
 from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
@@ -1194,13 +1195,16 @@ def _concept_of_slide(stem: str, title: str) -> str | None:
     if not mine or any(c.isdigit() for w in mine for c in w):
         return None
     said = [w for w in re.split(r"[\W_]+", title.casefold()) if w]
+    if is_generic_title(title):
+        return None  # "Credits", "Agenda"
     if [w.rstrip("s") for w in said] == [w.casefold().rstrip("s") for w in mine] \
             or initials_match(stem, title):
         return title
     run = r"[ \t-]+".join(re.escape(w) for w in mine)
     found = re.search(rf"(?<![\w-]){run}(?![\w-])", title, re.IGNORECASE)
-    if found is None or (len(mine) == 1 and not (found.group(0).isupper() and len(mine[0]) > 1)):
-        return None
+    if found is None or title.rstrip().endswith("?") \
+            or (len(mine) == 1 and not (found.group(0).isupper() and len(mine[0]) > 1)):
+        return None  # "Which function approximator?" names no "which function"
     return found.group(0)
 
 
