@@ -43,6 +43,10 @@ def test_a_slide_file_named_by_its_slides_concept_is_that_concept() -> None:
                  "second, older copy of its network for the targets.\n" + _BULLETS)
     titles, terms, _ = _read("latex", dqn, "rl/src/dqn.tex")
     assert terms == ["DQN"], terms
+    # A slide of a figure alone is read, and explains nothing.
+    figure = _frame("Linear SARSA in mountain car", "\\begin{center}\n\\includegraphics["
+                    "width=0.8\\textwidth]{img/mountain_car.png}\n\\end{center}")
+    assert _read("latex", figure, "rl/src/mountain_car.tex")[1] == []
     # qa53's cases stay: a file of an order or a part names nothing, nor a common word of a
     # longer title (`setting.tex`, "AdaBoost: setting"), nor a slug unlike its slide, nor a
     # page's furniture, nor the words a question opens with.

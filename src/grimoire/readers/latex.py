@@ -1214,9 +1214,9 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
     name = _concept_of_slide(PurePath(path).stem, slide)
     blocks = [b for b in parsed.blocks if b.heading_path and b.heading_path[-1] == slide
               and b.heading_path in parsed.slide_paths and b.kind != "code"]
-    if name is None or not blocks:
-        return None
     lines = [ln for b in blocks for ln, _ in b.units]
+    if name is None or not lines:
+        return None  # a slide of a figure alone (`mountain_car.tex`) explains nothing
     entry = markdown.entry_from_blocks(name, blocks, Span(path, min(lines), max(lines)))
     return replace(entry, reason=_SLIDE_CONCEPT)
 
