@@ -296,7 +296,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # name; a slide's `---` front matter is no heading; front matter after a blank line; "Name
 # [Author et al., 2012]" is named "Name"; "Supplementary slides" names nothing; a Beamer frame
 # in a file of its own names no page, its options no text; a PDF a plotting library drew is a
-# figure; markup with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53).
+# figure; markup with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53);
+# a lone frame whose file names its concept is it, a PDF's own /Info alone says a plot,
+# front matter after blank lines only in `.qmd`/`.rmd` or with a title (review53c).
 READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
