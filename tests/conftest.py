@@ -648,9 +648,11 @@ def _shared_notes(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60,
-                 producer: str = "") -> bytes:
+                 producer: str = "", figure_producer: str = "") -> bytes:
     """A one-page PDF showing each (size, text) run on a line of its own, top down; the
-    program that made it in its /Info dictionary when `producer` is given."""
+    program that made it in its /Info dictionary when `producer` is given; with
+    `figure_producer`, the /Info of a figure it includes, as pdfTeX copies it into the file
+    (`/PTEX.InfoDict`), ahead of the file's own."""
     ops = "\n".join(f"BT /F1 {size} Tf 40 {top - step * k} Td ({text}) Tj ET"
                     for k, (size, text) in enumerate(runs)).encode("latin-1")
     objects = [
@@ -661,6 +663,8 @@ def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60,
         b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if figure_producer:
+        objects.append(b"<< /Producer (%s) >>" % figure_producer.encode("latin-1"))
     if producer:
         objects.append(b"<< /Producer (%s) >>" % producer.encode("latin-1"))
     out = bytearray(b"%PDF-1.4\n")
@@ -671,7 +675,7 @@ def one_page_pdf(runs: list[tuple[int, str]], top: int = 740, step: int = 60,
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    info = b" /Info 6 0 R" if producer else b""
+    info = b" /Info %d 0 R" % len(objects) if producer else b""
     out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, info, xref)
     return bytes(out)

@@ -300,7 +300,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # Markdown's inline `$` by the faces' rule (`$ x \\times y$`); "Notes, mostly" no entry; "Name
 # over name, NoN" a name and its section an entry; a reST list's one item that defines; a TeX
 # PDF beside an undecodable `.tex` read; a chapter takes its main file's macros; a notebook
-# beside `x.org` a copy by its cells' words, not by a mark (read53).
+# beside `x.org` a copy by its cells' words, not by a mark (read53); a lone frame whose file names its concept is it, a PDF's own /Info alone says a plot,
+# front matter after blank lines only in `.qmd`/`.rmd` or with a title (review53c).
 READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -96,6 +96,12 @@ NOTES = {
     "boost/img/gif/003.pdf": one_page_pdf(
         [(12, "Iteration: 0003"), (8, "0.0 0.5 1.0")],
         producer="matplotlib pdf backend 3.8.0").decode("latin-1"),
+    # review53c: a handout pdfTeX made, a matplotlib plot on its page (the plot's /Info
+    # copied into the file, as pdfTeX does).
+    "boost/handout_plotted.pdf": one_page_pdf(
+        [(20, "Margins"), (11, "A margin is the distance from the boundary to the nearest "
+                               "point.")], producer="pdfTeX-1.40.25",
+        figure_producer="matplotlib pdf backend 3.8.0").decode("latin-1"),
     "boost/handout.pdf": one_page_pdf(
         [(20, "Stumps"), (11, "A stump is a decision tree of one split.")],
         producer="LibreOffice 7.6").decode("latin-1"),
@@ -228,6 +234,8 @@ def test_a_plot_a_plotting_library_saved_as_pdf_is_no_note(kb: Any) -> None:
     status = _status(kb)
     assert status["boost/img/gif/003.pdf"] == "skipped", status
     assert status["boost/handout.pdf"] == "ok", status
+    # review53c: a document that includes a plot is no plot; its own /Info says who made it.
+    assert status["boost/handout_plotted.pdf"] == "ok", status
     why = {s.path.split("/notes/", 1)[-1]: s.reason for s in kb.sources()}
     assert "figure" in (why["boost/img/gif/003.pdf"] or ""), why
     assert not kb.documents_titled("Iteration: 0003")

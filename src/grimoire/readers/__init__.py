@@ -937,13 +937,32 @@ FIGURE_REASON = ("a figure a plotting library drew (matplotlib, R, gnuplot, MATL
                  "a PDF for a document to include: an image, not a note (--format reads it)")
 
 
+# The file's own /Info, as its trailer (or its cross-reference stream) names it.
+_INFO_REF = re.compile(rb"/Info\s+(\d{1,10})\s+(\d{1,5})\s+R")
+
+
 def drawn_figure(data: bytes) -> bool:
     """Whether the PDF `data` says a plotting library made it: a plot saved for a deck or a
     paper to include (round 53, qa53: a course's Beamer decks kept 100 frames of an animation
     as `img/boosting/gif/000.pdf` ..., each read as a page: "Iteration: 0000" and 99 more).
-    The /Info dictionary lies near the end of such a file, or at its start."""
-    return _PLOT_PRODUCER.search(data, max(0, len(data) - (1 << 14))) is not None \
-        or _PLOT_PRODUCER.search(data[: 1 << 14]) is not None
+
+    Only the file's own /Info counts, the object its trailer names: pdfTeX copies the /Info
+    of every PDF figure it includes (`/PTEX.InfoDict`), so a deck or a paper with a plot
+    holds "/Producer (matplotlib ...)" too (review53c: the course's `naive_bayes.pdf`, four
+    times; a short handout was skipped as a figure). That object lies near the end of such a
+    file (matplotlib) or at its start (R's pdf())."""
+    head, tail = data[: 1 << 14], data[max(0, len(data) - (1 << 14)):]
+    refs = list(_INFO_REF.finditer(tail)) or list(_INFO_REF.finditer(head))
+    if not refs:
+        return False
+    number, generation = refs[-1].groups()
+    opening = re.compile(rb"(?<![0-9])" + number + rb"\s+" + generation + rb"\s+obj\b")
+    for part in (tail, head):
+        if (found := opening.search(part)) is not None:
+            end = part.find(b"endobj", found.end())
+            return _PLOT_PRODUCER.search(part[found.end() : end if end >= 0 else None]) \
+                is not None
+    return False
 
 
 def binary_reader(path: str, data: bytes) -> Reader | None:

@@ -41,10 +41,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import PurePath
 
-from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
-from grimoire.names import normalize
+from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
+from grimoire.names import initials_match, normalize
 from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import is_generic_title
 from grimoire.readers.labels import twice_message
 from grimoire.readers.markdown._blocks import Block, Heading, Parsed
 from grimoire.readers.markdown._frontmatter import FrontMatter
@@ -1180,6 +1181,46 @@ def _fill_refs(st: _State) -> None:
 
 
 _DOCUMENT = re.compile(r"^[ \t]*\\begin\{document\}", re.M)
+_SLIDE_CONCEPT = ("a slide kept in a file of its own, the file named by the concept its title "
+                  "names")
+
+
+def _concept_of_slide(stem: str, title: str) -> str | None:
+    """The concept a slide's file names in the slide's title, as the title spells it: the
+    whole title (`experience_replay.tex`, "Experience Replay"; `pca.tex`, "Principal Component
+    Analysis"), a run of two words of it or more ("... with experience replay"), or an
+    acronym it writes in capitals (`dqn.tex`, "... deep Q-networks (DQN)"). Not a file of an
+    order or a part (`boundary1`, `td_vs_mc_3`), nor one common word of a longer title
+    (`setting.tex`, "AdaBoost: setting"): their slides are no concept (review53c, on qa53's
+    course of one frame a file, whose DQN and experience replay were lost)."""
+    mine = [w for w in re.split(r"[\W_]+", stem) if w]
+    if not mine or any(c.isdigit() for w in mine for c in w):
+        return None
+    said = [w for w in re.split(r"[\W_]+", title.casefold()) if w]
+    if is_generic_title(title):
+        return None  # "Credits", "Agenda"
+    if [w.rstrip("s") for w in said] == [w.casefold().rstrip("s") for w in mine] \
+            or initials_match(stem, title):
+        return title
+    run = r"[ \t-]+".join(re.escape(w) for w in mine)
+    found = re.search(rf"(?<![\w-]){run}(?![\w-])", title, re.IGNORECASE)
+    if found is None or title.rstrip().endswith("?") \
+            or (len(mine) == 1 and not (found.group(0).isupper() and len(mine[0]) > 1)):
+        return None  # "Which function approximator?" names no "which function"
+    return found.group(0)
+
+
+def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
+    """The entry of the concept a lone slide's file names (`_concept_of_slide`), its text the
+    slide's."""
+    name = _concept_of_slide(PurePath(path).stem, slide)
+    blocks = [b for b in parsed.blocks if b.heading_path and b.heading_path[-1] == slide
+              and b.heading_path in parsed.slide_paths and b.kind != "code"]
+    lines = [ln for b in blocks for ln, _ in b.units]
+    if name is None or not lines:
+        return None  # a slide of a figure alone (`mountain_car.tex`) explains nothing
+    entry = markdown.entry_from_blocks(name, blocks, Span(path, min(lines), max(lines)))
+    return replace(entry, reason=_SLIDE_CONCEPT)
 
 
 def read(data: bytes, path: str) -> list[Document]:
@@ -1207,6 +1248,9 @@ def read(data: bytes, path: str) -> list[Document]:
         slide = next((b.heading_path[-1] for b in parsed.blocks
                       if b.heading_path in parsed.slide_paths), None)
     entries = markdown.markdown_entries(parsed, path, title)
+    if slide and (own := _slide_entry(parsed, path, slide)) is not None \
+            and all(normalize(own.term) != normalize(e.term) for e in entries):
+        entries.append(own)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
         blocks = [b for b in parsed.blocks[start:end] if b.kind != "code"]

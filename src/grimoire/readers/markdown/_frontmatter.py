@@ -357,12 +357,16 @@ def split_front_matter(text: str, path: str) -> tuple[str, FrontMatter]:
         # Pandoc reads a YAML block after a blank line as the page's metadata (round 53: a
         # Quarto course's slides opened with an empty line, their `title:` was a paragraph
         # and each deck was named by its file, "cnns"). Only a mapping read without a problem
-        # counts: `---` lines around text further down are thematic breaks.
+        # counts: `---` lines around text further down are thematic breaks. Obsidian, Hugo
+        # and Jekyll read front matter on the first line only: in a note of theirs, a line of
+        # `Name: text` between two rules after a blank line is text the note shows, kept
+        # unless the mapping titles the page (review53c; Quarto renders `.md` with Pandoc).
         rest = text.lstrip("\r\n")
         blanks = text.count("\n", 0, len(text) - len(rest))
         if blanks <= _MAX_BLANKS_BEFORE and rest.startswith("---"):
             body, fm = _split_front_matter(rest, path)
-            if fm.meta and not fm.problems:
+            if fm.meta and not fm.problems \
+                    and (path[-4:].lower() in (".qmd", ".rmd") or "title" in fm.meta):
                 fm.end_line += blanks
                 fm.key_lines = {k: v + blanks for k, v in fm.key_lines.items()}
                 fm.related = [(name, line + blanks) for name, line in fm.related]
