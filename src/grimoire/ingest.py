@@ -292,16 +292,17 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # lines (`\\[` / `$$` on a line, closed on a later one) is one formula (qa52); not "Part 2,
 # explained", an import over prose, a PDF whose source lacks most of its inputs, a `\\]` in a
 # code block (review52c).
-# 64: a file named by an order number and an acronym (`3_fitting_NN.md`) says its first H1's
-# name; a slide's `---` front matter is no heading; front matter after a blank line; "Name
-# [Author et al., 2012]" is named "Name"; "Supplementary slides" names nothing; a Beamer frame
-# in a file of its own names no page, its options no text; a PDF a plotting library drew is a
-# figure; markup with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53);
-# Markdown's inline `$` by the faces' rule (`$ x \\times y$`); "Notes, mostly" no entry; "Name
-# over name, NoN" a name and its section an entry; a reST list's one item that defines; a TeX
-# PDF beside an undecodable `.tex` read; a chapter takes its main file's macros; a notebook
-# beside `x.org` a copy by its cells' words, not by a mark (read53); a lone frame whose file names its concept is it, a PDF's own /Info alone says a plot,
-# front matter after blank lines only in `.qmd`/`.rmd` or with a title (review53c).
+# 64: a file named by an order number and an acronym (`3_fitting_NN.md`) says its first H1's name;
+# a slide's `---` front matter is no heading; front matter after a blank line; "Name [Author et
+# al., 2012]" is named "Name"; "Supplementary slides" names nothing; a Beamer frame in a file of
+# its own names no page, its options no text; a PDF a plotting library drew is a figure; markup
+# with no text under a title is a page; Quarto's `{{< meta key >}}` (qa53); Markdown's inline `$`
+# by the faces' rule (`$ x \\times y$`); "Notes, mostly" no entry; "Name over name, NoN" a name
+# and its section an entry; a reST list's one item that defines; a TeX PDF beside an undecodable
+# `.tex` read; a chapter takes its main file's macros; a notebook beside `x.org` a copy by its
+# cells' words, not by a mark (read53); a lone frame whose file names its concept is it, a PDF's
+# own /Info alone says a plot, front matter after blank lines only in `.qmd`/`.rmd` or with a
+# title (review53c).
 READ_VERSION = b"grimoire-read-64\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
