@@ -1230,7 +1230,7 @@ def read(data: bytes, path: str) -> list[Document]:
     _fill_refs(st)
     own = "\n".join(st.macros)
     # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in
-    expand_macros(parsed, own if _BEGIN_DOCUMENT.search(text) else _includers_macros(path) + own)
+    expand_macros(parsed, own if _DOCUMENT.search(text) else _includers_macros(path) + own)
     opening = parsed.headings[0] if parsed.headings else None
     if "title" not in parsed.front.meta and opening is not None and opening.level == 1:
         # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
@@ -1248,9 +1248,9 @@ def read(data: bytes, path: str) -> list[Document]:
         slide = next((b.heading_path[-1] for b in parsed.blocks
                       if b.heading_path in parsed.slide_paths), None)
     entries = markdown.markdown_entries(parsed, path, title)
-    if slide and (own := _slide_entry(parsed, path, slide)) is not None \
-            and all(normalize(own.term) != normalize(e.term) for e in entries):
-        entries.append(own)
+    if slide and (lone := _slide_entry(parsed, path, slide)) is not None \
+            and all(normalize(lone.term) != normalize(e.term) for e in entries):
+        entries.append(lone)
     taken = {normalize(n) for e in entries for n in (e.term, *e.aliases)}
     for term, first, last, start, end in st.entries:
         blocks = [b for b in parsed.blocks[start:end] if b.kind != "code"]
@@ -1266,7 +1266,6 @@ def read(data: bytes, path: str) -> list[Document]:
     return [replace(doc, title=slide) if slide else doc]
 
 
-_BEGIN_DOCUMENT = re.compile(r"^[ \t]*\\begin\{document\}", re.M)
 # A file read in, on a line not commented out: `\input{chapters/svd}`, `\include{ch1}`
 _READS_IN = re.compile(r"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,200})\}", re.M)
 _MAIN_FILES = 40  # `.tex` files of a folder looked in for the one reading a chapter in
@@ -1314,7 +1313,7 @@ def _scan(folder: str, stamps: tuple[tuple[str, int], ...]) -> dict[str, str]:
     for name, _ in stamps:
         main = os.path.join(folder, name)  # noqa: PTH118
         head = _text_head(main)
-        if not _BEGIN_DOCUMENT.search(head):
+        if not _DOCUMENT.search(head):
             continue
         for m in _READS_IN.finditer(head):
             read = os.path.normpath(os.path.join(folder, m.group(1).strip()))  # noqa: PTH118
@@ -1325,7 +1324,7 @@ def _scan(folder: str, stamps: tuple[tuple[str, int], ...]) -> dict[str, str]:
 def _preamble(main: str) -> str:
     r"""The main file's text before `\begin{document}`, its comments out."""
     head = _text_head(main)
-    begin = _BEGIN_DOCUMENT.search(head)
+    begin = _DOCUMENT.search(head)
     lines = head[: begin.start() if begin else 0].split("\n")
     return "\n".join(_strip_comments(lines))
 
