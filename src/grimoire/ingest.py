@@ -509,7 +509,7 @@ def ingest(
         return tally.report()
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
-    spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
+    spelled = _spelled(store, paths)
     done: set[Path] = set()
     for given, root in zip(paths, spelled, strict=True):
         if root in done:  # a path given twice is read once
@@ -543,8 +543,11 @@ def ingest(
             if job is not None:
                 jobs.append(job)
         jobs = _respelled(store, root, root_key, seen, tally, jobs)
-        gone = [r for r in store.sources(root=root_key) if r.path not in seen
-                and not _under_any(r.path, apart)]
+        # A record under another root given is that root's to judge, while its file is there:
+        # one gone is removed here, as this walk would have (review53b: the files of `sub` read
+        # by `ingest notes` before keep `notes` as their root; one deleted was kept for good).
+        gone = [r for r in store.sources(root=root_key) if r.path not in seen and not (
+            _under_any(r.path, apart) and os.path.lexists(path_of(r.path)))]
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
             continue
@@ -698,6 +701,29 @@ def _vanished(
     tally.notices.append(f"{root} {state}; kept its {count} "
                          f"(an unmounted drive?). Ingest it with --prune to remove "
                          f"{'it' if len(known) == 1 else 'them'}.")
+
+
+def _spelled(store: Store, paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The roots `paths` name, absolute, each as the store knows it (`known_spelling`), and one
+    that is, resolved, inside another given folder (a symlink to a folder of it, or to it) as
+    a path under that folder's name, so that the folder's walk leaves it apart and it is read
+    once, under the nearest root (review53b: `ingest notes link`, `link -> notes/sub`, stored
+    each of its files twice and read them again at every run)."""
+    spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
+    real: dict[int, Path] = {}
+    for i, root in enumerate(spelled):
+        with contextlib.suppress(OSError, RuntimeError):  # not there: said by the caller
+            real[i] = root.resolve(strict=True)
+    # Outermost first, so that a holder is named as it will be read before what it holds.
+    order = sorted(real, key=lambda i: (len(str(real[i])), i))
+    for n, i in enumerate(order):
+        holders = [j for j in order[:n] if spelled[i] != spelled[j] and real[i].is_relative_to(
+            real[j]) and (real[j] == real[i] or real[j].is_dir())]
+        if not holders or any(spelled[i].is_relative_to(spelled[j]) for j in holders):
+            continue  # held by no other given root, or given under its name already
+        j = max(holders, key=lambda j: len(str(real[j])))
+        spelled[i] = spelled[j].joinpath(real[i].relative_to(real[j]))
+    return spelled
 
 
 def _under_any(key: str, paths: frozenset[str]) -> bool:
