@@ -1,4 +1,5 @@
-"""Review of round 53's overlapping roots (review53b): two cases hostile53's change broke.
+"""Review of round 53's overlapping roots (review53b): two cases hostile53's change broke, and
+one it made common.
 
 - A store that read `notes` whole before, then `grimoire ingest notes notes/sub`: the files of
   `notes/sub` keep `notes` as their root (an unchanged file's record is not rewritten), and
@@ -8,6 +9,9 @@
   link`, `link -> notes/sub`): resolved up front, before any record of this call was
   written, it was not seen as `notes/sub`: each of its files was stored twice, and each later
   run removed the link's records (the same files as `notes/sub`'s) and read them again.
+- A folder read under its own name inside another (`ingest notes notes/sub`, now the nearest
+  root), then `ingest notes` alone: a note deleted in `notes/sub` kept its record (main too,
+  after `ingest notes/sub` then `ingest notes`; watch removes it since round 50).
 """
 
 from __future__ import annotations
@@ -34,6 +38,17 @@ def test_nested_roots_remove_what_was_deleted_and_read_a_symlinked_root_once(
             # hostile53: b.md's record kept, under `notes`, at every run
             assert held == ["a.md", "c.md"], (roots, held)
             assert sorted(e.entry.term for e in kb.entries()) == ["Alpha", "Gamma"], roots
+        # The other way round: `sub` read under its own name (as `ingest notes notes/sub` now
+        # does), then `ingest notes` alone after a deletion in it: its record was kept for
+        # good (main too, from `ingest notes/sub` then `ingest notes`; watch removed it).
+        more = write_notes(tmp_path / "more", {"d.md": "# Delta\n\nDelta is a note.\n",
+                                               "sub/e.md": "# Epsilon\n\nEpsilon is one.\n",
+                                               "sub/f.md": "# Zeta\n\nZeta is a note.\n"})
+        kb.ingest([more, more / "sub"], embed=False)
+        (more / "sub" / "e.md").unlink()
+        assert kb.ingest([more], embed=False).removed == 1
+        held = sorted(Path(r.path).name for r in kb.sources())
+        assert held == ["a.md", "c.md", "d.md", "f.md"], held
     link = tmp_path / "link"
     link.symlink_to(notes / "sub")
     for order, roots in {"folder first": [notes, link], "link first": [link, notes]}.items():
