@@ -551,11 +551,26 @@ def ingest(
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
             continue
-        for record in gone:
+        for record in gone + _gone_inside(store, root_key, seen, apart):
             store.remove_source(record.path)
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
+
+
+def _gone_inside(store: Store, root_key: str, seen: set[str],
+                 apart: frozenset[str]) -> list[SourceRecord]:
+    """The records of folders ingested apart inside the folder stored as `root_key` (`ingest
+    notes notes/sub` reads `sub` under its own name) and not given now, whose file is gone
+    while that folder is there and holds something: deletions, which the walk of `root_key`
+    would not remove (they are not its records), kept for good (review53b; `watch` removes
+    them, `_stored_elsewhere`). A folder gone or empty keeps its records (an unmounted drive)."""
+    inside = root_key.rstrip(os.sep) + os.sep
+    return [record for other in store.source_roots()
+            if other.startswith(inside) and not _under_any(other, apart)
+            and gone_from_present(other)
+            for record in store.sources(root=other)
+            if record.path not in seen and not os.path.lexists(path_of(record.path))]
 
 
 def _changed_under(
