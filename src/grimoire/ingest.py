@@ -729,15 +729,16 @@ def _spelled(store: Store, paths: Sequence[str | os.PathLike[str]]) -> list[Path
     for i, root in enumerate(spelled):
         with contextlib.suppress(OSError, RuntimeError):  # not there: said by the caller
             real[i] = root.resolve(strict=True)
-    # Outermost first, so that a holder is named as it will be read before what it holds.
-    order = sorted(real, key=lambda i: (len(str(real[i])), i))
-    for n, i in enumerate(order):
-        holders = [j for j in order[:n] if spelled[i] != spelled[j] and real[i].is_relative_to(
-            real[j]) and (real[j] == real[i] or real[j].is_dir())]
-        if not holders or any(spelled[i].is_relative_to(spelled[j]) for j in holders):
-            continue  # held by no other given root, or given under its name already
-        j = max(holders, key=lambda j: len(str(real[j])))
-        spelled[i] = spelled[j].joinpath(real[i].relative_to(real[j]))
+    # Outermost first, so that a holder is named as it will be read before what it holds; by
+    # the nearest folder given above each (its parents looked up: `ingest *.md` gives 10,000).
+    given: dict[Path, int] = {}
+    for i in sorted(real, key=lambda i: (len(str(real[i])), i)):
+        j = given.get(real[i])  # the same folder or file given before by another name
+        if j is None:
+            j = next((given[p] for p in real[i].parents if p in given), None)
+        if j is not None and not spelled[i].is_relative_to(spelled[j]):
+            spelled[i] = spelled[j].joinpath(real[i].relative_to(real[j]))
+        given.setdefault(real[i], i)
     return spelled
 
 
