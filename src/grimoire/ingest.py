@@ -520,7 +520,7 @@ def ingest(
         return tally.report()
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
-    spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
+    spelled = _spelled(store, paths)
     done: set[Path] = set()
     for given, root in zip(paths, spelled, strict=True):
         if root in done:  # a path given twice is read once
@@ -554,16 +554,34 @@ def ingest(
             if job is not None:
                 jobs.append(job)
         jobs = _respelled(store, root, root_key, seen, tally, jobs)
-        gone = [r for r in store.sources(root=root_key) if r.path not in seen
-                and not _under_any(r.path, apart)]
+        # A record under another root given is that root's to judge, while its file is there:
+        # one gone is removed here, as this walk would have (review53b: the files of `sub` read
+        # by `ingest notes` before keep `notes` as their root; one deleted was kept for good).
+        gone = [r for r in store.sources(root=root_key) if r.path not in seen and not (
+            _under_any(r.path, apart) and os.path.lexists(path_of(r.path)))]
         if gone and not seen:
             _vanished(store, gone, root_key, "is empty", prune, tally)
             continue
-        for record in gone:
+        for record in gone + _gone_inside(store, root_key, seen, apart):
             store.remove_source(record.path)
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
     return tally.report()
+
+
+def _gone_inside(store: Store, root_key: str, seen: set[str],
+                 apart: frozenset[str]) -> list[SourceRecord]:
+    """The records of folders ingested apart inside the folder stored as `root_key` (`ingest
+    notes notes/sub` reads `sub` under its own name) and not given now, whose file is gone
+    while that folder is there and holds something: deletions, which the walk of `root_key`
+    would not remove (they are not its records), kept for good (review53b; `watch` removes
+    them, `_stored_elsewhere`). A folder gone or empty keeps its records (an unmounted drive)."""
+    inside = root_key.rstrip(os.sep) + os.sep
+    return [record for other in store.source_roots()
+            if other.startswith(inside) and not _under_any(other, apart)
+            and gone_from_present(other)
+            for record in store.sources(root=other)
+            if record.path not in seen and not os.path.lexists(path_of(record.path))]
 
 
 def _changed_under(
@@ -709,6 +727,30 @@ def _vanished(
     tally.notices.append(f"{root} {state}; kept its {count} "
                          f"(an unmounted drive?). Ingest it with --prune to remove "
                          f"{'it' if len(known) == 1 else 'them'}.")
+
+
+def _spelled(store: Store, paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The roots `paths` name, absolute, each as the store knows it (`known_spelling`), and one
+    that is, resolved, inside another given folder (a symlink to a folder of it, or to it) as
+    a path under that folder's name, so that the folder's walk leaves it apart and it is read
+    once, under the nearest root (review53b: `ingest notes link`, `link -> notes/sub`, stored
+    each of its files twice and read them again at every run)."""
+    spelled = [known_spelling(store, Path(os.path.abspath(g))) for g in paths]  # noqa: PTH100
+    real: dict[int, Path] = {}
+    for i, root in enumerate(spelled):
+        with contextlib.suppress(OSError, RuntimeError):  # not there: said by the caller
+            real[i] = root.resolve(strict=True)
+    # Outermost first, so that a holder is named as it will be read before what it holds; by
+    # the nearest folder given above each (its parents looked up: `ingest *.md` gives 10,000).
+    given: dict[Path, int] = {}
+    for i in sorted(real, key=lambda i: (len(str(real[i])), i)):
+        j = given.get(real[i])  # the same folder or file given before by another name
+        if j is None:
+            j = next((given[p] for p in real[i].parents if p in given), None)
+        if j is not None and not spelled[i].is_relative_to(spelled[j]):
+            spelled[i] = spelled[j].joinpath(real[i].relative_to(real[j]))
+        given.setdefault(real[i], i)
+    return spelled
 
 
 def _under_any(key: str, paths: frozenset[str]) -> bool:
