@@ -16,6 +16,7 @@ import pytest
 
 import grimoire
 from grimoire.readers.base import ReadOptions
+from tests._child import readline
 from tests.conftest import write_notes
 
 NOTE = """---
@@ -457,8 +458,7 @@ def test_killed_ingest_leaves_each_file_all_or_nothing(tmp_path: Path) -> None:
         # Its own process group, so that the kill takes the reader workers down with it.
         proc = subprocess.Popen([sys.executable, "-c", script, str(db), str(notes)], env=env,
                                 stdout=subprocess.PIPE, start_new_session=True)
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == b"go"
+        assert readline(proc).strip() == b"go"
         target = rng.randint(1, len(expected) - 150)
         while proc.poll() is None and _stored_count(db) < target:
             time.sleep(0.005)
@@ -530,8 +530,7 @@ def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> 
                                   stderr=subprocess.PIPE)
                  for _ in range(4)]
         for proc in procs:
-            assert proc.stdout is not None and proc.stdout.readline() == b"ready\n", \
-                proc.communicate()
+            assert readline(proc) == b"ready\n", proc.communicate()
         for proc in procs:
             assert proc.stdin is not None
             proc.stdin.write(b"g")

@@ -23,6 +23,7 @@ from grimoire.cli import main
 from grimoire.errors import StoreError
 from grimoire.readers.base import ReadOptions
 from grimoire.readers.markdown import read as read_markdown
+from tests._child import readline
 from tests.conftest import write_notes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -772,7 +773,7 @@ def test_rebuild_refuses_a_store_another_process_has_open(tmp_path: Path) -> Non
          "kb.stats()\nprint('open', flush=True)\nsys.stdin.readline()\n", str(db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        assert readline(holder) == "open\n"
         before = digest(db)
         code, out = run(db, "rebuild", "--no-embed")
         assert code == 1 and "another process" in out and "kb.db" in out, out

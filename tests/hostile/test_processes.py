@@ -19,6 +19,7 @@ from grimoire.ask.cite import SourceLines
 from grimoire.errors import ReadError
 from grimoire.files import read_capped
 from grimoire.readers.base import ReadOptions
+from tests._child import readline
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(grimoire.__file__).parents[1])}
 NOTE = "# Topic {0}\n\nTopic {0} is a note with a body about subject number {0}.\n"
@@ -179,8 +180,7 @@ def test_an_ingest_waits_for_another_writer_instead_of_failing(tmp_path: Path) -
         pass
     proc = subprocess.Popen([sys.executable, "-c", SLOW_INGEST, str(db), str(first)], env=ENV,
                             stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"go"
+    assert readline(proc).strip() == b"go"
     assert wait_until(lambda: len(children(proc.pid)) >= 1)
     with grimoire.open(db) as kb:
         report = kb.ingest([second], embed=False)

@@ -22,6 +22,7 @@ import pytest
 import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import sqlite_health
+from tests._child import readline
 from tests.conftest import write_notes
 
 pytestmark = pytest.mark.sqlite_only(reason="rebuild swaps SQLite files")
@@ -271,7 +272,7 @@ def test_a_rebuild_between_an_openers_check_and_its_next_statement_loses_nothing
                              stderr=subprocess.PIPE, text=True)
     assert child.stdin is not None and child.stdout is not None
     try:
-        assert child.stdout.readline().strip() == "checked", child.communicate()
+        assert readline(child).strip() == "checked", child.communicate()
         try:
             sqlite_health.rebuild(str(db), _ingest)
             swapped = True

@@ -17,7 +17,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -25,6 +24,7 @@ import grimoire
 from grimoire.errors import CorruptDatabase
 from grimoire.store import sqlite as store_sqlite
 from grimoire.store import sqlite_checked
+from tests._child import Lines
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_round45 import _checks_at_opening, _torn_in_its_index_alone
 
@@ -49,12 +49,12 @@ def _checked_whole(db: Path) -> None:
 
 
 @contextmanager
-def killed_after(child: subprocess.Popen[str]) -> Iterator[IO[str]]:
-    """The child's output to read; the child killed (SIGKILL) and reaped when the block ends,
-    whether its reading passed or not."""
+def killed_after(child: subprocess.Popen[str]) -> Iterator[Lines[str]]:
+    """The child's output to read, each line within `tests._child`'s deadline; the child
+    killed (SIGKILL) and reaped when the block ends, whether its reading passed or not."""
     assert child.stdout is not None
     try:
-        yield child.stdout
+        yield Lines(child)
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()

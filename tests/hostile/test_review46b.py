@@ -21,6 +21,7 @@ import pytest
 
 from grimoire.errors import CorruptDatabase
 from grimoire.store import sqlite_checked
+from tests._child import readline
 from tests.hostile.test_review45b import _checked_whole, large  # noqa: F401 - a fixture
 from tests.hostile.test_round45 import _checks_at_opening, _torn_in_its_index_alone
 
@@ -48,11 +49,11 @@ def test_a_torn_copy_over_the_store_during_a_write_is_not_marked_sound(tmp_path:
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdin is not None and child.stdout is not None
-        assert child.stdout.readline().strip() == "writing"
+        assert readline(child).strip() == "writing"
         sound.write_bytes(torn.read_bytes())  # `cp` over it: the same inode
         child.stdin.write("\n")
         child.stdin.flush()
-        assert child.stdout.readline().strip() == "committed"
+        assert readline(child).strip() == "committed"
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()

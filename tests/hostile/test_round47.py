@@ -20,13 +20,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import pytest
 
 from grimoire.fences import code_lines
 from grimoire.readers.markdown._blocks import _quarto_divs
 from grimoire.store import sqlite_checked
+from tests._child import Lines, readline
 from tests.conftest import ingested, write_notes
 from tests.hostile.test_linear import MAX_RATIO, ratio
 from tests.hostile.test_review45b import _checked_whole, killed_after, large, rewrite_a_page  # noqa: F401 - large: a fixture
@@ -61,7 +61,7 @@ print("marked", flush=True)
 
 
 @contextmanager
-def _killed_after(child: subprocess.Popen[str]) -> Iterator[IO[str]]:
+def _killed_after(child: subprocess.Popen[str]) -> Iterator[Lines[str]]:
     """`killed_after`, the child's input closed too."""
     try:
         with killed_after(child) as said:
@@ -78,7 +78,7 @@ def _env() -> dict[str, str]:
 def _writer(db: Path, name: str) -> subprocess.Popen[str]:
     child = subprocess.Popen([sys.executable, "-c", _WRITER, str(db), name], env=_env(),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "open"
+    assert readline(child).strip() == "open"
     return child
 
 
@@ -86,7 +86,7 @@ def _write(child: subprocess.Popen[str], n: int) -> None:
     assert child.stdin is not None and child.stdout is not None
     child.stdin.write(f"{n}\n")
     child.stdin.flush()
-    assert child.stdout.readline().strip() == "committed"
+    assert readline(child).strip() == "committed"
 
 
 def _checks_by_a_new_process(db: Path) -> list[str]:
@@ -141,7 +141,7 @@ def test_two_long_lived_writers_keep_the_store_checked(tmp_path: Path) -> None:
 def _marker(db: Path) -> subprocess.Popen[str]:
     child = subprocess.Popen([sys.executable, "-c", _MARKER, str(db)], env=_env(),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    assert readline(child).strip() == "writing"
     return child
 
 

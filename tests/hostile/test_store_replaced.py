@@ -17,6 +17,7 @@ import pytest
 import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import sqlite_health
+from tests._child import readline
 
 pytestmark = pytest.mark.sqlite_only(reason="a SQLite file renamed or deleted under its reader")
 
@@ -101,7 +102,7 @@ def test_a_rebuild_under_a_read_only_readers_open_store_is_followed(tmp_path: Pa
         reader = subprocess.Popen([*drop, sys.executable, "-c", _HOLDER, str(db)],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
-            assert reader.stdout is not None and reader.stdout.readline() == "1\n"
+            assert readline(reader) == "1\n"
             (notes / "g.md").write_text("# Gamma\n\nGamma is the discount factor.\n")
             folder.chmod(0o755)
 

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from grimoire.cli import main
+from tests._child import readline
 
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
 
@@ -51,8 +52,7 @@ def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
     proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_db), "serve", "--port", "0"],
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
+        line = readline(proc, proc.stderr)
         m = re.match(r"Grimoire on http://127\.0\.0\.1:(\d+)/", line)
         assert m is not None, line
         port = int(m.group(1))
