@@ -1,0 +1,76 @@
+"""Round 53 (review53a): read53's reading rules on notes of kinds they were not written for,
+each fault first a test on notes written here. Readers called directly (no store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire import readers
+from tests.readers.test_read51 import _md
+from tests.readers.test_read52 import _read
+
+
+def test_a_pages_part_or_a_sentence_with_its_initials_is_no_entry() -> None:
+    # read53's `sections.initialled` made any heading spelled out with its letters an entry:
+    # "Frequently Asked Questions (FAQ)" and "Today I Learned (TIL)" became concepts, though
+    # the first names a part of a page and the second is a sentence ("I" names no thing)
+    for heading in ("Frequently Asked Questions (FAQ)", "Today I Learned (TIL)",
+                    "Getting Started - GS", "Do It Yourself (DIY)"):
+        doc = _md("# Object detection\n\n## Precision\n\nHits among the predicted boxes.\n\n"
+                  f"## {heading}\n\nwhat I noted about the boxes this week, with a link or two\n\n"
+                  "and a second paragraph of words.\n", "notes/detection.md")
+        assert [e.term for e in doc.entries] == ["Object detection"], (heading, doc.entries)
+    doc = _md("# Object detection\n\n## Intersection over union, IoU\n\n"
+              "the area both boxes cover over the area either covers\n", "notes/detection.md")
+    assert "IoU" in {a for e in doc.entries for a in e.aliases}, doc.entries
+
+
+STATUS_LISTS = """\
+Installing
+==========
+
+Platforms
+---------
+
+Windows
+    is not supported; use WSL.
+
+Upgrading
+---------
+
+Python 2
+    is no longer supported since 3.0.
+
+Terms
+-----
+
+Wheel
+    is a built package that pip installs without compiling.
+"""
+
+
+def test_a_lone_item_that_says_what_holds_of_its_term_is_no_definition() -> None:
+    # read53's `rst/_tree._one_defined` took a one-item list whose definition opens "is":
+    # an install page's "Windows / is not supported" and "Python 2 / is no longer
+    # supported" became terms. A status ("is not", "is no longer", "is now") defines nothing.
+    terms = {e.term for e in _read(STATUS_LISTS, "docs/install.rst").entries}
+    assert "Wheel" in terms, terms
+    assert not terms & {"Windows", "Python 2"}, terms
+
+
+def test_a_subfile_uses_the_macros_of_the_main_file_it_names(tmp_path: Path) -> None:
+    # the `subfiles` package: each chapter is `\documentclass[../main.tex]{subfiles}` with a
+    # `\begin{document}` of its own (so it compiles alone) and the main file's preamble;
+    # read53's `_includers_macros` looked only at files without `\begin{document}`, so a
+    # subfile's formulas kept the book's macros unexpanded
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "book.tex").write_text(
+        "\\documentclass{book}\n\\usepackage{subfiles}\n\\newcommand{\\R}{\\mathbb{R}}\n"
+        "\\begin{document}\n\\subfile{chapters/vectors}\n\\end{document}\n")
+    chapter = tmp_path / "chapters" / "vectors.tex"
+    chapter.write_text("\\documentclass[../book.tex]{subfiles}\n\\begin{document}\n"
+                       "\\section{Vectors}\nA vector of $n$ reals lives in $\\R^n$.\n"
+                       "\\end{document}\n")
+    doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
+    assert "{\\mathbb{R}}^n" in [m.tex for p in doc.passages for m in p.math] or \
+        "\\mathbb{R}^n" in [m.tex for p in doc.passages for m in p.math], doc.passages
