@@ -1176,8 +1176,9 @@ def read(data: bytes, path: str) -> list[Document]:
     parsed = st.parsed
     _fill_refs(st)
     own = "\n".join(st.macros)
-    # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in
-    expand_macros(parsed, own if _BEGIN_DOCUMENT.search(text) else _includers_macros(path) + own)
+    # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in,
+    # a subfile those of the main file it names
+    expand_macros(parsed, _main_macros(text, path) + own)
     opening = parsed.headings[0] if parsed.headings else None
     if "title" not in parsed.front.meta and opening is not None and opening.level == 1:
         # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
@@ -1203,6 +1204,22 @@ _READS_IN = re.compile(r"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,
 _MAIN_FILES = 40  # `.tex` files of a folder looked in for the one reading a chapter in
 _MAIN_BYTES = 1 << 18  # of each, for its `\input`s and its preamble
 _FOLDERS_UP = 2  # the chapter's folder and this many above
+
+
+# `\documentclass[../main.tex]{subfiles}`: a chapter that compiles alone in its main file's
+# preamble (the `subfiles` package)
+_SUBFILE_OF = re.compile(r"^[ \t]*\\documentclass\s*\[([^\]\n]{1,200})\]\s*\{subfiles\}", re.M)
+
+
+def _main_macros(text: str, path: str) -> str:
+    r"""The macros a chapter `text` at `path` takes from its main file: a subfile's from the
+    main file its `\documentclass[main]{subfiles}` names (it has a `\begin{document}` of its
+    own, so read53's look for an includer passed it by; review53a), a chapter's without
+    `\begin{document}` from the file that reads it in; "" for a file of its own."""
+    if (sub := _SUBFILE_OF.search(text)) is not None:
+        main = os.path.join(os.path.dirname(path), sub.group(1).strip())  # noqa: PTH118, PTH120
+        return _preamble(main if main.endswith(".tex") else main + ".tex")
+    return "" if _BEGIN_DOCUMENT.search(text) else _includers_macros(path)
 
 
 def _includers_macros(path: str) -> str:
