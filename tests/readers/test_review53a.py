@@ -73,3 +73,19 @@ def test_a_subfile_uses_the_macros_of_the_main_file_it_names(tmp_path: Path) -> 
                        "\\end{document}\n")
     doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
     assert "{\\mathbb{R}}^n" in [m.tex for p in doc.passages for m in p.math], doc.passages
+
+
+def test_a_chapter_is_read_beside_a_tex_file_that_cannot_be_decoded(tmp_path: Path) -> None:
+    # read53's look for a chapter's main file decoded every `.tex` of the chapter's folder
+    # and two above, and let the failure out: one old GBK file there ("not UTF-8, and its
+    # encoding cannot be told") failed the chapter's own read, its text lost, with an error
+    # naming the other file
+    chapter_gbk = ("\\documentclass{ctexart}\n\\begin{document}\n\\section{梯度下降}\n"
+                   "梯度下降沿着负梯度方向更新参数\uff0c直到损失不再下降。\n\\end{document}\n")
+    (tmp_path / "old.tex").write_bytes(chapter_gbk.encode("gbk"))
+    (tmp_path / "book.tex").write_text("\\documentclass{book}\n\\newcommand{\\R}{\\mathbb{R}}\n"
+                                       "\\begin{document}\n\\input{vectors}\n\\end{document}\n")
+    chapter = tmp_path / "vectors.tex"
+    chapter.write_text("\\section{Vectors}\nA vector of $n$ reals lives in $\\R^n$.\n")
+    doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
+    assert "{\\mathbb{R}}^n" in [m.tex for p in doc.passages for m in p.math], doc.passages
