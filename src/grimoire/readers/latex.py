@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import PurePath
 
+from grimoire.errors import ReadError
 from grimoire.model import Document, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import normalize
 from grimoire.readers import markdown, sniffs
@@ -1279,8 +1280,10 @@ def _preamble(main: str) -> str:
 
 
 def _text_head(path: str) -> str:
+    """The head of another `.tex` file than the one being read, "" when it cannot be read:
+    an old GBK file beside a chapter failed the chapter's own read (review53a)."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
             return decode(f.read(_MAIN_BYTES), path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ReadError):
         return ""
