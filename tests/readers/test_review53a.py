@@ -89,3 +89,36 @@ def test_a_chapter_is_read_beside_a_tex_file_that_cannot_be_decoded(tmp_path: Pa
     chapter.write_text("\\section{Vectors}\nA vector of $n$ reals lives in $\\R^n$.\n")
     doc = readers.read_file("latex", chapter.read_bytes(), str(chapter))[0]
     assert "{\\mathbb{R}}^n" in [m.tex for p in doc.passages for m in p.math], doc.passages
+
+
+def _formulas(path: Path) -> list[str]:
+    doc = readers.read_file("latex", path.read_bytes(), str(path))[0]
+    return [m.tex for p in doc.passages for m in p.math]
+
+
+def test_a_books_macros_reach_its_chapters_however_the_book_is_laid_out(tmp_path: Path) -> None:
+    # read53's look for a chapter's main file found one that `\input`s the chapter itself,
+    # defining its macros in its own preamble, among the first 40 `.tex` files of a folder.
+    # Books are laid out otherwise too: a chapter's file `\input`s its sections, the macros
+    # live in a file the preamble `\input`s or a `.sty` of the book's own, and a thesis
+    # keeps its 45 chapters beside `thesis.tex` (sorted after them)
+    section = "\\section{Vectors}\nA vector of $n$ reals lives in $\\R^n$, of norm $\\norm{x}$.\n"
+    (tmp_path / "ch1").mkdir()
+    (tmp_path / "macros.tex").write_text("\\newcommand{\\R}{\\mathbb{R}}\n")
+    (tmp_path / "notation.sty").write_text("\\ProvidesPackage{notation}\n"
+                                           "\\newcommand{\\norm}[1]{\\lVert #1\\rVert}\n")
+    (tmp_path / "book.tex").write_text("\\documentclass{book}\n\\input{macros}\n"
+                                       "\\usepackage{notation}\n\\begin{document}\n"
+                                       "\\input{ch1/index}\n\\end{document}\n")
+    (tmp_path / "ch1" / "index.tex").write_text("\\chapter{Spaces}\n\\input{ch1/vectors}\n")
+    (tmp_path / "ch1" / "vectors.tex").write_text(section)
+    tex = _formulas(tmp_path / "ch1" / "vectors.tex")
+    assert "{\\mathbb{R}}^n" in tex and "{\\lVert x\\rVert}" in tex, tex
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    for i in range(45):
+        (thesis / f"chapter{i:02d}.tex").write_text(section)
+    (thesis / "thesis.tex").write_text(
+        "\\documentclass{report}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n"
+        + "".join(f"\\include{{chapter{i:02d}}}\n" for i in range(45)) + "\\end{document}\n")
+    assert "{\\mathbb{R}}^n" in _formulas(thesis / "chapter07.tex")
