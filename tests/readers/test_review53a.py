@@ -3,6 +3,7 @@ each fault first a test on notes written here. Readers called directly (no store
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from grimoire import readers
@@ -122,3 +123,40 @@ def test_a_books_macros_reach_its_chapters_however_the_book_is_laid_out(tmp_path
         "\\documentclass{report}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n"
         + "".join(f"\\include{{chapter{i:02d}}}\n" for i in range(45)) + "\\end{document}\n")
     assert "{\\mathbb{R}}^n" in _formulas(thesis / "chapter07.tex")
+
+
+def _notebook(path: Path, *cells: tuple[str, str]) -> None:
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": kind, "metadata": {}, "source": [text],
+                   **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                  for kind, text in cells],
+        "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_a_notebook_of_its_own_beside_an_org_note_of_its_name_is_read(tmp_path: Path) -> None:
+    # read53 told an export of `x.org` by each cell's words being the note's as a set: a
+    # notebook written in Jupyter beside a long Org journal of the same work holds few words
+    # the journal lacks, in sentences of its own, and was skipped as a copy, its text
+    # nowhere; nor did cells of two words each ("train(net)", "plot(losses)") count, so a
+    # notebook of short cells beside a three-line Org note was a copy of it too
+    days = ("* Day {}\nI trained the model on the data again and the loss went down; the "
+            "learning rate was lowered, the batch size doubled, and the accuracy rose.\n")
+    (tmp_path / "log.org").write_text("#+TITLE: Training log\n\n"
+                                      + "".join(days.format(i) for i in range(20)))
+    _notebook(tmp_path / "log.ipynb", ("markdown", "# Training log"),
+              ("markdown", "The accuracy rose once the batch size doubled; the learning rate "
+                           "was lowered when the loss went down again."),
+              ("code", "model.fit(data)"))
+    assert not readers.built_copy(str(tmp_path / "log.ipynb"))
+    (tmp_path / "mnist.org").write_text("#+TITLE: MNIST\n* MNIST\nA small net on MNIST.\n")
+    _notebook(tmp_path / "mnist.ipynb", ("markdown", "# MNIST"), ("code", "net = Net()"),
+              ("code", "train(net)"), ("code", "net.eval()"), ("code", "plot(losses)"))
+    assert not readers.built_copy(str(tmp_path / "mnist.ipynb"))
+    # the export itself, links and emphasis rewritten, is still a copy (read53)
+    (tmp_path / "gc.org").write_text(
+        "#+TITLE: Gradient checks\n\n* Why check\nCompare the gradient of [[https://cs231n."
+        "github.io/neural-networks-3/][the course notes]] with a *numerical* one.\n")
+    _notebook(tmp_path / "gc.ipynb", ("markdown", "# Why check\nCompare the gradient of [the "
+                                                  "course notes](https://cs231n.github.io/"
+                                                  "neural-networks-3/) with a **numerical** one."))
+    assert readers.built_copy(str(tmp_path / "gc.ipynb"))
