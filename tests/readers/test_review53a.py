@@ -160,3 +160,22 @@ def test_a_notebook_of_its_own_beside_an_org_note_of_its_name_is_read(tmp_path: 
                                                   "course notes](https://cs231n.github.io/"
                                                   "neural-networks-3/) with a **numerical** one."))
     assert readers.built_copy(str(tmp_path / "gc.ipynb"))
+
+
+def test_a_price_written_after_its_number_is_no_formula() -> None:
+    # read53 gave the Markdown reader the faces' rule for `$`, a digit before the opening
+    # one allowed ("a 10$\times$ speedup", "2$x$"): a note pricing models with the sign
+    # after the number ("30$/1M tokens ... 0.5$/1M") had the words between two prices read
+    # as a formula, in the store and on every face. After a digit a formula is one word or
+    # TeX: no blank just inside, and a blank inside only with a TeX command.
+    from grimoire.showing import FORMULA
+    from grimoire.web.render import Renderer
+    for line, formulas in (("GPT-4 costs 30$/1M tokens, the small one 0.5$/1M.", []),
+                           ("It was 10$ (about 9 EUR) and 20$ later.", []),
+                           ("costs 10$ (\\approx 9 EUR) and 20$ later", []),
+                           ("a 10$\\times$ speedup, or 2$x$ in all", ["\\times", "x"]),
+                           ("a 3$\\times 4$ grid", ["\\times 4"])):
+        doc = _md(f"# Prices\n\n{line}\n", "notes/prices.md")
+        assert [m.tex for p in doc.passages for m in p.math] == formulas, line
+        assert [m.group(2) for m in FORMULA.finditer(line)] == formulas, line
+        assert str(Renderer().markdown(line)).count("<math") == len(formulas), line
