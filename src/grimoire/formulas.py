@@ -4,7 +4,9 @@ An inline formula as Pandoc reads it: no blank just inside either `$`, no digit 
 closing one, so a price is prose: "costs $5 and $y" drew "5 and" as math (round 52). A blank
 inside is a formula's when it holds a TeX command, as notes written for MathJax have it
 ("padded to $ n + p \\times n + p$" showed its TeX on every face; review52d): the words between
-two prices hold none. A digit before the opening `$` is no price's ("a 10$\\times$ speedup").
+two prices hold none. A digit before the opening `$` is no price's ("a 10$\\times$ speedup")
+when one word or TeX follows it, no blank just inside ("30$/1M tokens, the small one 0.5$/1M"
+are prices; review53a).
 
 `INLINE_MATH` is the rule on a line of text (the faces' snippets, cards, Anki's deck);
 `math_inline` is the same rule as markdown-it's inline rule (the Markdown reader and the web
@@ -22,9 +24,16 @@ from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 TEX_COMMAND = re.compile(r"\\[A-Za-z]")
 # An escaped `\$` (Markdown's, MathJax's) is a dollar sign, neither `$` of a formula (round 53).
-INLINE_MATH = re.compile(r"(?<!\\)\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
-                         r"([^$\n]{1,500})(?<!\\)\$(?!\d)")
+# After a digit a `$` opens a formula of one word ("2$x$") or of TeX ("a 10$\\times$ speedup",
+# "3$\\times 4$"), no blank just inside: "30$/1M tokens, the small one 0.5$/1M" is two prices
+# written after their numbers (review53a: read53 gave the reader this rule, the words
+# between them were a formula in the store and on every face)
+INLINE_MATH = re.compile(
+    r"(?:(?<![\d\\])\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
+    r"|(?<=\d)\$(?=[^\s$]{1,500}\$|(?![\s$])[^$\n]{0,499}\\[A-Za-z][^$\n]{0,499}(?<![\s$])\$))"
+    r"([^$\n]{1,500})(?<!\\)\$(?!\d)")
 
+_BLANK = re.compile(r"\s")
 _DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
 
 
@@ -38,8 +47,11 @@ def math_inline(state: StateInline, silent: bool) -> bool:
         return False
     end, state.pos = state.pos, start
     inside = state.src[start + 1:end - 1]
+    double = state.src.startswith("$$", start)
     if state.src[end:end + 1].isdigit() or not (
-            state.src.startswith("$$", start) or inside == inside.strip()
-            or TEX_COMMAND.search(inside)):
+            double or inside == inside.strip() or TEX_COMMAND.search(inside)):
         return False
+    if not double and start > 0 and state.src[start - 1].isdigit() and (
+            inside != inside.strip() or (_BLANK.search(inside) and not TEX_COMMAND.search(inside))):
+        return False  # "30$/1M tokens, the small one 0.5$/1M": prices, as `INLINE_MATH`
     return _DOLLARS(state, silent)

@@ -356,44 +356,65 @@ def _source_reads(source: str) -> bool:
     return True
 
 
-# A notebook's cell comes from the Org note beside it when this share of its words is there
-# (the export changes markup, `*x*` to `**x**`, `[[u][x]]` to `[x](u)`, never the words)
+# A notebook's cell comes from the Org note beside it when this share of its runs of three
+# words is there, in that order (the export changes markup, `*x*` to `**x**`, `[[u][x]]` to
+# `[x](u)`, never the words); a cell of fewer words when they all are
 _FROM_ORG = 0.9
-_CELL_WORDS = 3  # a cell of fewer words ("---", "Out:") tells nothing either way
+_RUN = 3
 _WORD = re.compile(r"\w+")
 _ALT_TEXT = re.compile(r"!\[[^\[\]\n]{0,200}\]")  # an image's words the export made up ("img")
+# A link's address, in Org (`[[u][`) or Markdown (`](u)`): the export moves it past its words
+_LINK_TARGET = re.compile(r"\[\[[^\[\]\n]{1,2000}\]\[|\]\([^()\s]{1,2000}\)")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_LINK_TARGET.sub(" ", _ALT_TEXT.sub(" ", text)).casefold())
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + _RUN]) for i in range(len(words) - _RUN + 1)}
 
 
 def _org_notebook(path: str, org: str) -> bool:
     """Whether the notebook `x.ipynb` beside `x.org` is an export of it, judged by its
-    content: its cells' words are the Org note's (`_FROM_ORG` of each cell's; a cell of
-    fewer than `_CELL_WORDS` words is ignored when they are not). Round 52 (qa52) judged by
-    ox-ipynb's "org" metadata key alone: a notebook the user went on editing in Jupyter
-    keeps the key, and the cells added there were skipped with the copy; pandoc's `org ->
-    ipynb` export writes no mark, and its copy was read twice. Now both by the cells: a cell
-    the Org note does not hold makes the notebook a note of its own (read whole, its copied
-    cells with it), marked or not. A notebook with no cell of words is no copy."""
+    content: each cell's words are the Org note's, in its order (`_FROM_ORG` of the cell's
+    runs of `_RUN` words; a shorter cell's words all), and the cells that are not hold
+    fewer than `_RUN` words in all. Round 52 (qa52) judged by ox-ipynb's "org" metadata key
+    alone: a notebook the user went on editing in Jupyter keeps the key, and the cells added
+    there were skipped with the copy; pandoc's `org -> ipynb` export writes no mark, and its
+    copy was read twice (read53: by the cells). A cell the Org note does not hold makes the
+    notebook a note of its own (read whole, its copied cells with it), marked or not. By
+    runs, not a set of words (review53a): a notebook written beside a long Org journal of
+    the same work holds its words, not its sentences. A notebook with no cell of words is
+    no copy."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
             notebook = json.load(f)
         with open(org, "rb") as f:  # noqa: PTH123
-            words = set(_WORD.findall(decode(f.read(), org).casefold()))
+            note = _words(decode(f.read(), org))
     except (OSError, ValueError, ReadError, RecursionError):
         return False
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         return False
-    told = False
+    words, runs = set(note), _runs(note)
+    told, stray = False, set()
     for cell in cells:
         source = cell.get("source") if isinstance(cell, dict) else None
         text = "".join(source) if isinstance(source, list) else source
         if not isinstance(text, str):
             continue
-        mine = set(_WORD.findall(_ALT_TEXT.sub(" ", text).casefold()))
-        if len(mine & words) >= _FROM_ORG * len(mine) > 0:
+        mine = _words(text)
+        if len(mine) >= _RUN:
+            ok = len(_runs(mine) & runs) >= _FROM_ORG * len(_runs(mine))
+        else:
+            ok = set(mine) <= words
+        if ok and mine:
             told = True
-        elif len(mine) >= _CELL_WORDS:
-            return False
+        elif not ok:
+            stray |= set(mine) - words
+            if len(mine) >= _RUN or len(stray) >= _RUN:
+                return False
     return told
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import PurePath
 
+from grimoire.errors import ReadError
 from grimoire.model import Document, Entry, Image, Link, LinkKind, Math, Problem, Span
 from grimoire.names import initials_match, normalize
 from grimoire.readers import markdown, sniffs
@@ -1229,8 +1230,9 @@ def read(data: bytes, path: str) -> list[Document]:
     parsed = st.parsed
     _fill_refs(st)
     own = "\n".join(st.macros)
-    # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in
-    expand_macros(parsed, own if _DOCUMENT.search(text) else _includers_macros(path) + own)
+    # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in,
+    # a subfile those of the main file it names
+    expand_macros(parsed, _main_macros(text, path) + own)
     opening = parsed.headings[0] if parsed.headings else None
     if "title" not in parsed.front.meta and opening is not None and opening.level == 1:
         # no `\title{}`: the first `\chapter` or `\section` (a file of one part of a book)
@@ -1266,11 +1268,34 @@ def read(data: bytes, path: str) -> list[Document]:
     return [replace(doc, title=slide) if slide else doc]
 
 
+_DOCUMENTCLASS = re.compile(r"^[ \t]*\\documentclass\b", re.M)
 # A file read in, on a line not commented out: `\input{chapters/svd}`, `\include{ch1}`
 _READS_IN = re.compile(r"^[^%\n]*?\\(?:input|include|subfile)\s*\{([^{}\\#\n]{1,200})\}", re.M)
-_MAIN_FILES = 40  # `.tex` files of a folder looked in for the one reading a chapter in
-_MAIN_BYTES = 1 << 18  # of each, for its `\input`s and its preamble
+# A package of the book's own, a `.sty` beside its main file: `\usepackage{notation}`
+_USES = re.compile(r"^[^%\n]*?\\usepackage\s*(?:\[[^\]\n]*\])?\s*\{([^{}\\#\n]{1,200})\}", re.M)
+_MAIN_FILES = 40  # main files (`\documentclass` in their first `_CLASS_BYTES`) of a folder read
+_FOLDER_FILES = 400  # `.tex` files of a folder looked at for them
+_CLASS_BYTES = 1 << 13
+_MAIN_BYTES = 1 << 18  # of each main file and each file it reads in, for its reads and preamble
+_NESTED = 3  # how deep a main file's reads are followed (book -> chapter -> section -> ...)
+_READ_FILES = 200  # of one main file's reads, at most
 _FOLDERS_UP = 2  # the chapter's folder and this many above
+
+
+# `\documentclass[../main.tex]{subfiles}`: a chapter that compiles alone in its main file's
+# preamble (the `subfiles` package)
+_SUBFILE_OF = re.compile(r"^[ \t]*\\documentclass\s*\[([^\]\n]{1,200})\]\s*\{subfiles\}", re.M)
+
+
+def _main_macros(text: str, path: str) -> str:
+    r"""The macros a chapter `text` at `path` takes from its main file: a subfile's from the
+    main file its `\documentclass[main]{subfiles}` names (it has a `\begin{document}` of its
+    own, so read53's look for an includer passed it by; review53a), a chapter's without
+    `\begin{document}` from the file that reads it in; "" for a file of its own."""
+    if (sub := _SUBFILE_OF.search(text)) is not None:
+        main = os.path.join(os.path.dirname(path), sub.group(1).strip())  # noqa: PTH118, PTH120
+        return _preamble(main if main.endswith(".tex") else main + ".tex")
+    return "" if _DOCUMENT.search(text) else _includers_macros(path)
 
 
 def _includers_macros(path: str) -> str:
@@ -1296,11 +1321,12 @@ def _includers_macros(path: str) -> str:
 
 
 def _reads_in(folder: str) -> dict[str, str]:
-    """Each file (its path without `.tex`) that a main file of `folder` reads in, and that
-    main file; scanned once per reader process while the folder's `.tex` files stay as they
-    are (`watch` lives long)."""
+    """Each file (its path without `.tex`) that a main file of `folder` reads in, itself or
+    through a file it reads in (a chapter's `\\input` of its sections), and that main file;
+    scanned once per reader process while the folder's `.tex` files stay as they are
+    (`watch` lives long)."""
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".tex"))[:_MAIN_FILES]  # noqa: PTH208
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".tex"))[:_FOLDER_FILES]  # noqa: PTH208
         stamps = tuple((n, os.stat(os.path.join(folder, n)).st_mtime_ns) for n in names)  # noqa: PTH116, PTH118
     except OSError:
         return {}
@@ -1310,28 +1336,59 @@ def _reads_in(folder: str) -> dict[str, str]:
 @lru_cache(maxsize=64)
 def _scan(folder: str, stamps: tuple[tuple[str, int], ...]) -> dict[str, str]:
     found: dict[str, str] = {}
+    mains = 0
     for name, _ in stamps:
         main = os.path.join(folder, name)  # noqa: PTH118
+        # a main file says `\documentclass` first: a thesis's 45 chapters sorted before
+        # `thesis.tex` are passed by unread (review53a: read53 read the first 40 only)
+        if mains == _MAIN_FILES or not _DOCUMENTCLASS.search(_text_head(main, _CLASS_BYTES)):
+            continue
         head = _text_head(main)
         if not _DOCUMENT.search(head):
             continue
-        for m in _READS_IN.finditer(head):
-            read = os.path.normpath(os.path.join(folder, m.group(1).strip()))  # noqa: PTH118
-            found.setdefault(read.removesuffix(".tex"), main)
+        mains += 1
+        # TeX reads every `\input` from the main file's folder, a chapter's of its sections too
+        todo, seen = [(head, 0)], 0
+        while todo and seen < _READ_FILES:
+            text, depth = todo.pop()
+            for m in _READS_IN.finditer(text):
+                read = os.path.normpath(os.path.join(folder, m.group(1).strip()))  # noqa: PTH118
+                key = read.removesuffix(".tex")
+                if key in found or key == main.removesuffix(".tex"):
+                    continue
+                found[key] = main
+                seen += 1
+                if depth + 1 < _NESTED:
+                    todo.append((_text_head(key + ".tex"), depth + 1))
     return found
 
 
 def _preamble(main: str) -> str:
-    r"""The main file's text before `\begin{document}`, its comments out."""
+    r"""The main file's text before `\begin{document}`, its comments out, with the files it
+    reads in there and the `.sty` packages beside it that it uses (`\input{macros}`,
+    `\usepackage{notation}`: where a book keeps its macros; review53a)."""
     head = _text_head(main)
     begin = _DOCUMENT.search(head)
-    lines = head[: begin.start() if begin else 0].split("\n")
-    return "\n".join(_strip_comments(lines))
+    preamble = "\n".join(_strip_comments(head[: begin.start() if begin else 0].split("\n")))
+    folder = os.path.dirname(main)  # noqa: PTH120
+    parts = []
+    for m in _READS_IN.finditer(preamble):
+        read = os.path.join(folder, m.group(1).strip())  # noqa: PTH118
+        parts.append(_text_head(read if read.endswith(".tex") else read + ".tex"))
+    for m in _USES.finditer(preamble):
+        parts += [_text_head(os.path.join(folder, name.strip() + ".sty"))  # noqa: PTH118
+                  for name in m.group(1).split(",") if name.strip()]
+    parts.append(preamble)
+    return "\n".join("\n".join(_strip_comments(p.split("\n"))) for p in parts)
 
 
-def _text_head(path: str) -> str:
+def _text_head(path: str, size: int = _MAIN_BYTES) -> str:
+    """The head of another `.tex` file than the one being read, "" when it cannot be read:
+    an old GBK file beside a chapter failed the chapter's own read (review53a)."""
+    if not os.path.isfile(path):  # noqa: PTH113 - a text path
+        return ""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
-            return decode(f.read(_MAIN_BYTES), path)
-    except (OSError, ValueError):
+            return decode(f.read(size), path)
+    except (OSError, ValueError, ReadError):
         return ""

@@ -240,12 +240,23 @@ def initialled(text: str) -> bool:
     (True, True)
     >>> initialled("Attention over time, AT"), initialled("Training on the cluster")
     (False, False)
+    >>> initialled("Frequently Asked Questions (FAQ)"), initialled("Today I Learned (TIL)")
+    (False, False)
     """
     m = _INITIALLED.fullmatch(text)
-    if m is None:
-        return False
+    if m is None or is_generic_title(m["name"]) or any(
+            w.casefold() in _NOT_IN_A_NAME for w in m["name"].split()):
+        return False  # "Frequently Asked Questions (FAQ)", "Today I Learned (TIL)" (review53a)
     letters = m["bracketed"] or m["after"]
     return any(initials_match(short, m["name"]) for short in (letters, letters.removesuffix("s")))
+
+
+# Of `_PHRASE_WORDS`, those a name spelled out with its initials never holds: a pronoun, a
+# question word, a verb ("Today I Learned (TIL)", "Do It Yourself (DIY)" are sentences); its
+# small words of place and relation ("over", "to", "on", "of") it may
+_NOT_IN_A_NAME = _PHRASE_WORDS - {"a", "an", "the", "with", "from", "into", "over", "in", "on",
+                                  "behind", "about", "between", "for", "to", "at", "vs",
+                                  "versus"}
 
 
 def _zh_words(text: str, words: list[str]) -> int:

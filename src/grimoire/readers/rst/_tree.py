@@ -676,6 +676,12 @@ def _lists_names(dl: nodes.definition_list, before: list[nodes.Node],
 # subset of the sample space"): a verb of defining, not an article or "of", which a remark
 # may open with as well
 _DEFINING = frozenset({"is", "are", "refers", "means", "denotes", "describes", "measures"})
+# What holds of a thing rather than what it is: "Windows / is not supported", "Python 2 / is
+# no longer supported", "Caching / is now on by default" (an install page, a changelog;
+# review53a)
+_STATUS = frozenset({"not", "no", "now", "still", "always", "never", "deprecated", "removed",
+                     "supported", "unsupported", "required", "optional", "ignored", "available",
+                     "unavailable", "enabled", "disabled", "fixed", "broken", "experimental"})
 
 
 def _one_defined(term: str, item: nodes.definition_list_item, before: list[nodes.Node]) -> bool:
@@ -687,8 +693,8 @@ def _one_defined(term: str, item: nodes.definition_list_item, before: list[nodes
     definition = next(c for c in item.children if isinstance(c, nodes.definition))
     first = definition[0] if len(definition) else None
     if isinstance(first, nodes.paragraph):
-        opener = collapse(first.astext()).split(" ", 1)[0].casefold()
-        if opener in _DEFINING:
+        opener, then = [*collapse(first.astext()).casefold().split(" ", 2), "", ""][:2]
+        if opener in _DEFINING and then.strip(",;:.") not in _STATUS:
             return True
     last = next((b for b in reversed(before) if isinstance(b, nodes.paragraph)), None)
     said = collapse(last.astext()).casefold() if last is not None else ""
