@@ -479,3 +479,21 @@ def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
     assert "\u6ce8\u610f      combining" in shown["Wide Term"], shown["Wide Term"]
     assert wide == ["Kaam \u0915\u093e\u092e"], wide
     assert "…" in shown[labels[0]].splitlines()[0]  # the long title, cut as rich cuts it
+
+
+@pytest.mark.parametrize("columns", ["0", "20", "500", ""])
+def test_columns_of_0_is_no_width_and_piped_measures_as_rich(
+        columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review53d: `COLUMNS=0` made rich's consoles 0 wide and print nothing (`show` of an
+    emoji's title, "no concept named" on stderr: exit 1, no word), while `Piped` took 80."""
+    from rich.console import Console
+
+    from grimoire._cli_concepts import Piped
+    from grimoire.cli import _wrapping
+
+    monkeypatch.setenv("COLUMNS", columns)
+    printed = io.StringIO()
+    console = _wrapping(Console)(file=printed, emoji=False, highlight=False)
+    console.print("error: no concept named 'Wide'")
+    assert printed.getvalue() == "error: no concept named 'Wide'\n"
+    assert Piped().width == console.width, (Piped().width, console.width)

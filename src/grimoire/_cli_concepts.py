@@ -38,7 +38,7 @@ class Piped:
             except (AttributeError, ValueError, OSError):
                 pass
         columns = os.environ.get("COLUMNS", "")
-        self.width = int(columns) if columns.isdigit() else self.width
+        self.width = int(columns) if columns.isdigit() and int(columns) else self.width
         self.width = self.width or 80
 
     def print(self, *objects: str, markup: bool = True, **_: object) -> None:
