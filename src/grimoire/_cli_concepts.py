@@ -77,16 +77,16 @@ def narrow(text: str) -> bool:
 def _tabs_expanded(line: str) -> str:
     """`line`'s tabs as rich expands them: to the next of every 8 columns, counted in cells
     (a tab after wide or combining characters stopped a column or two off rich's)."""
-    if "\t" not in line or narrow(line.replace("\t", " ")):
+    if "\t" not in line or line.isascii() or narrow(line.replace("\t", " ")):
         return line.expandtabs(8)
     from rich.cells import cell_len  # a line of wide characters and tabs: rich's own count
 
-    out = ""
-    for n, part in enumerate(line.split("\t")):
-        if n:
-            out += " " * (8 - cell_len(out) % 8)
-        out += part
-    return out
+    parts, column = line.split("\t"), 0
+    for n, part in enumerate(parts[:-1]):
+        column += cell_len(part)
+        parts[n] = part + " " * (8 - column % 8)
+        column += 8 - column % 8
+    return "".join(parts)
 
 
 def _prose(out: Console | Piped, text: str | Text, indent: int = 2, style: str = "",
