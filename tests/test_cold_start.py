@@ -481,6 +481,7 @@ def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
     assert "…" in shown[labels[0]].splitlines()[0]  # the long title, cut as rich cuts it
 
 
+@pytest.mark.no_store
 @pytest.mark.parametrize("columns", ["0", "20", "500", ""])
 def test_columns_of_0_is_no_width_and_piped_measures_as_rich(
         columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
