@@ -417,6 +417,15 @@ A#
 A Term Whose Name Is Far Too Long To Fit In The Heading Rule Of An Eighty Column Page#
 Its definition is short, C:\\temp\\[bold].
 """
+# review53d: a tab after wide and combining characters, a title whose vowel sign rich counts
+# as no column (a second note, ingested once `lint` has seen a store of one)
+WIDE_TERMS = """W#
+Wide Term#
+Wide characters, then a tab:\u6ce8\u610f\tcombining e\u0301\tan emoji \U0001f680\tend.
+K#
+Kaam \u0915\u093e\u092e#
+A title rich measures two columns wide in three characters (a vowel sign).
+"""
 
 
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")
@@ -432,17 +441,29 @@ def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
 
     monkeypatch.setenv("COLUMNS", "80")  # as the console below, whatever runs the test
     shown: dict[str, str] = {}
+    wide: list[str] = []  # titles `show` prints through rich
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "odd.txt").write_text(ODD_TERMS)
     db = tmp_path / "kb.db"
     with grimoire.open(db) as kb:
         kb.ingest([notes], embed=False)
+    # both in one interpreter (each starts one: seconds of the suite under load)
+    code = "from grimoire.cli import main\n" + "".join(
+        f"try:\n    main({['--db', str(db), *command]!r})\n"
+        f"except SystemExit as e:\n    assert e.code in (0, 1, None), e.code\n"
+        for command in (["show", "Plain Term"], ["lint"]))
+    assert imported_after(code, ("rich", "datasketch", "scipy")) == []
+    (notes / "wide.txt").write_text(WIDE_TERMS)
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
         labels = [s.label for s in kb.concepts()]
-        assert len(labels) == 4 and "Bracketed [bold] Term" in labels, labels
+        assert len(labels) == 7 and "Bracketed [bold] Term" in labels, labels
         for s in kb.concepts():
             c = kb.concept(s.label, concept_id=s.id)
-            assert narrow(f"{c.label} · {c.kind or ''}")
+            if not narrow(f"{c.label} · {c.kind or ''}"):
+                wide.append(c.label)
+                continue
             said, copies = kb.said(c), kb.near_duplicates(c.label, concept_id=c.id)
             with contextlib.redirect_stdout(io.StringIO()) as piped:
                 render_concept(Piped(), c, where, copies, kb.namesakes(c), said)
@@ -453,10 +474,27 @@ def test_a_piped_show_or_lint_of_one_note_imports_neither_rich_nor_datasketch(
             assert printed == captured.get(), (printed, captured.get())
             shown[c.label] = printed
     assert "─ Bracketed [bold] Term ─" in shown["Bracketed [bold] Term"]
+    # review53d: a tab after wide or combining characters stops where rich's does, and a
+    # title whose vowel sign rich counts as no column is measured by rich
+    assert "\u6ce8\u610f      combining" in shown["Wide Term"], shown["Wide Term"]
+    assert wide == ["Kaam \u0915\u093e\u092e"], wide
     assert "…" in shown[labels[0]].splitlines()[0]  # the long title, cut as rich cuts it
-    # both in one interpreter (each starts one: seconds of the suite under load)
-    code = "from grimoire.cli import main\n" + "".join(
-        f"try:\n    main({['--db', str(db), *command]!r})\n"
-        f"except SystemExit as e:\n    assert e.code in (0, 1, None), e.code\n"
-        for command in (["show", "Plain Term"], ["lint"]))
-    assert imported_after(code, ("rich", "datasketch", "scipy")) == []
+
+
+@pytest.mark.no_store
+@pytest.mark.parametrize("columns", ["0", "20", "500", ""])
+def test_columns_of_0_is_no_width_and_piped_measures_as_rich(
+        columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """review53d: `COLUMNS=0` made rich's consoles 0 wide and print nothing (`show` of an
+    emoji's title, "no concept named" on stderr: exit 1, no word), while `Piped` took 80."""
+    from rich.console import Console
+
+    from grimoire._cli_concepts import Piped
+    from grimoire.cli import _wrapping
+
+    monkeypatch.setenv("COLUMNS", columns)
+    printed = io.StringIO()
+    console = _wrapping(Console)(file=printed, emoji=False, highlight=False)
+    console.print("error: no concept named 'Wide'")
+    assert printed.getvalue() == "error: no concept named 'Wide'\n"
+    assert Piped().width == console.width, (Piped().width, console.width)

@@ -38,7 +38,7 @@ class Piped:
             except (AttributeError, ValueError, OSError):
                 pass
         columns = os.environ.get("COLUMNS", "")
-        self.width = int(columns) if columns.isdigit() else self.width
+        self.width = int(columns) if columns.isdigit() and int(columns) else self.width
         self.width = self.width or 80
 
     def print(self, *objects: str, markup: bool = True, **_: object) -> None:
@@ -56,14 +56,37 @@ class Piped:
         click.echo(f"{left} {text} " + "─" * (self.width - len(left) - len(text) - 2))
 
 
+# Where every assigned character is one column as rich counts them (its table is newer than
+# `unicodedata`'s: east_asian_width and the categories said one column of a Devanagari vowel
+# sign rich counts as none, and of symbols it counts as two; review53d): Latin, Greek,
+# Cyrillic, punctuation, currency, letterlike signs, arrows and mathematical operators.
+_ONE_COLUMN = ((" ", "\x7e"), ("\xa0", "\u02ff"), ("\u0370", "\u0482"), ("\u1e00", "\u1eff"),
+               ("\u2010", "\u2027"), ("\u2030", "\u205e"), ("\u2070", "\u20c0"),
+               ("\u2100", "\u214f"), ("\u2190", "\u22ff"))
+
+
 def narrow(text: str) -> bool:
-    """Every character one column wide, as rich counts them (no wide, combining, zero-width
-    or control character): `Piped` measures a title by its length."""
+    """Every character one column wide, as rich counts them (`_ONE_COLUMN`): `Piped` measures
+    a title by its length, and a line's tabs by its characters."""
     import unicodedata
 
-    return all(" " <= c < "\x7f" or (
-        c >= "\xa0" and unicodedata.east_asian_width(c) not in ("W", "F")
-        and unicodedata.category(c) not in ("Cf", "Mn", "Me")) for c in text)
+    return all(any(low <= c <= high for low, high in _ONE_COLUMN)
+               and unicodedata.category(c) != "Cn" for c in text)
+
+
+def _tabs_expanded(line: str) -> str:
+    """`line`'s tabs as rich expands them: to the next of every 8 columns, counted in cells
+    (a tab after wide or combining characters stopped a column or two off rich's)."""
+    if "\t" not in line or line.isascii() or narrow(line.replace("\t", " ")):
+        return line.expandtabs(8)
+    from rich.cells import cell_len  # a line of wide characters and tabs: rich's own count
+
+    parts, column = line.split("\t"), 0
+    for n, part in enumerate(parts[:-1]):
+        column += cell_len(part)
+        parts[n] = part + " " * (8 - column % 8)
+        column += 8 - column % 8
+    return "".join(parts)
 
 
 def _prose(out: Console | Piped, text: str | Text, indent: int = 2, style: str = "",
@@ -76,7 +99,7 @@ def _prose(out: Console | Piped, text: str | Text, indent: int = 2, style: str =
     if isinstance(out, Piped):
         assert isinstance(text, str)
         for n, piece in enumerate(clean(text).split("\n")):
-            piece = (pad + (" " * hang if n else "") + piece).expandtabs(8).rstrip()
+            piece = _tabs_expanded(pad + (" " * hang if n else "") + piece).rstrip()
             out.print(piece if piece.strip() else "", markup=False)
         return
     from rich.text import Text

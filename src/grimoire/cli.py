@@ -57,6 +57,14 @@ def _wrapping(console: type[Console]) -> type[Console]:
     dropped a character two columns wide from every line at 1 column (round 46)."""
 
     class Wrapping(console):  # type: ignore[misc,valid-type]
+        def __init__(self, **options: Any) -> None:
+            # `COLUMNS=0` is no width: rich took it for 0 columns and printed nothing, not
+            # even an error (review53d); it measures the terminal, or takes 80, as unset.
+            if os.environ.get("COLUMNS", "").strip("0") == "" and "COLUMNS" in os.environ:
+                options.setdefault("_environ", {k: v for k, v in os.environ.items()
+                                                if k != "COLUMNS"})
+            super().__init__(**options)
+
         @property
         def soft_wrap(self) -> bool:
             return not self.is_terminal or self.width < _NARROW

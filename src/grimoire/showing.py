@@ -227,6 +227,9 @@ def _opened(text: str) -> int:
 # A code span of a note's lines: a run of backticks, then up to the next run of as many
 # (CommonMark's rule; reST's ``literal`` alike). The readers keep its words, not its backticks.
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.{1,1000}?)(?<!`)\1(?!`)")
+# The formats whose backticks write code: LaTeX's ``…'' are quotes, and a formula inside them
+# was drawn as code (review53d); HTML, MediaWiki and Org write code otherwise.
+CODE_SPAN_FORMATS = frozenset({"markdown", "obsidian", "rst", "notebook", "glossary", "text"})
 
 
 def code_formulas(lines: str) -> frozenset[str]:

@@ -27,6 +27,9 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(seeds / "README.md", notes / "README.md")
+    # review53d: LaTeX quotes with two backticks, not code: its formula was drawn as code
+    (notes / "step.tex").write_text("\\section{Learning rate}\nThe ``step size $\\eta$'' of "
+                                    "gradient descent and its ``schedule'' set its pace.\n")
     line = next(x for x in (seeds / "README.md").read_text().splitlines() if "`$...$`" in x)
     assert code_formulas(line) == {"$...$"}
     assert code_formulas(line + " and $...$ outside") == frozenset()  # written as math too
@@ -40,6 +43,11 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
             snippets = re.findall(r'<p class="snippet">(.*?)</p>', found, re.S)
             snippet = next(s for s in snippets if "LaTeX" in s)
             assert "<code>$...$</code>" in snippet and "<math" not in snippet, snippet
+            found = client.get("/search", params={"q": "step size schedule",
+                                                  "mode": "lexical"}).text
+            snippet = next(s for s in re.findall(r'<p class="snippet">(.*?)</p>', found, re.S)
+                           if "schedule" in s)
+            assert "<math" in snippet and "<code>" not in snippet, snippet
             asked = client.get("/ask", params={
                 "q": "How does the Grimoire glossary copy write inline LaTeX?"}).text
             answer = asked[asked.index('class="answer-text"'):asked.index("</ol>")]

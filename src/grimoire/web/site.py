@@ -22,7 +22,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import Said, code_formulas, plain, told_apart
+from grimoire.showing import CODE_SPAN_FORMATS, Said, code_formulas, plain, told_apart
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, math_text, whole_formulas
 from grimoire.web.sources import SourceFiles
@@ -326,7 +326,7 @@ class Site:
         found: set[str] = set()
         for span in spans[:20]:
             src = self.files.text(span.path)
-            if src is not None:
+            if src is not None and src.format in CODE_SPAN_FORMATS:
                 found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
         return frozenset(found)
 
