@@ -206,23 +206,3 @@ def test_a_worker_dead_before_its_first_read_fails_its_files_and_stops_nothing()
     assert sorted(results) == jobs
     assert set(results.values()) == {
         b"the reader process died (exit code 4); a memory or stack limit?"}
-
-
-def _hang_on_three(job: tuple[str, int]) -> bytes:
-    if job[1] == 3:
-        time.sleep(300)  # a reader caught in a loop
-    return b"r%d" % job[1]
-
-
-def test_a_file_over_its_time_is_the_one_that_fails_though_results_wait_to_be_sent() -> None:
-    """Issue 14: a worker sends its results several at a time, so when a file runs out of time
-    the worker may hold the results of the files before it. The parent learns which file the
-    worker is on from their shared state, not from the results it got: the file that hung
-    fails, the ones read before it and not yet sent are read again by the replacement, and
-    every other file gets its own result."""
-    jobs = [("unused", k) for k in range(8)]
-    pool = ReadPool(_hang_on_three, _failed, Budget(1, 1 << 30), workers=1, depth=8)
-    results = dict(pool.run(jobs))
-    assert sorted(results) == jobs
-    assert results.pop(("unused", 3)) == b"reading took over 1 s; stopped"
-    assert results == {job: b"r%d" % job[1] for job in results}

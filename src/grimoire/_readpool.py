@@ -1,15 +1,12 @@
 """Reader worker processes with a budget per file, so that a reader bug costs one file.
 
 Each worker reads one file at a time, with a few more queued in its pipe (`depth`), so that it
-goes on reading while the parent is busy storing what came back. It sends its results several
-at a time (`_BATCH` files or `_BATCH_SECONDS`, whichever comes first, and whatever it holds
-when it has nothing more to read), and tells the parent which file it is reading through a
-word of shared memory (`_State`), not a message. A file that runs past its time budget has its
-worker killed and replaced (the files queued behind it, and those it had read but not yet
-sent, go to the next free worker); the memory budget is an address-space limit inside the
-worker, so an allocation past it raises MemoryError there. Either way that file is reported as
-failed and the batch goes on. Workers ignore Ctrl-C (the parent stops them) and die with their
-parent, even when it is killed outright (Linux `PR_SET_PDEATHSIG`; elsewhere, a closed pipe).
+goes on reading while the parent is busy storing what came back. A file that runs past its time
+budget has its worker killed and replaced (the files queued behind it go to the next free
+worker); the memory budget is an address-space limit inside the worker, so an allocation past
+it raises MemoryError there. Either way that file is reported as failed and the batch goes on.
+Workers ignore Ctrl-C (the parent stops them) and die with their parent, even when it is
+killed outright (Linux `PR_SET_PDEATHSIG`; elsewhere, a closed pipe).
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import mmap
 import multiprocessing
 import os
 import pickle
@@ -49,12 +45,6 @@ _SEND_BUFFER = 1 << 20
 # and the imports counted against the first file's seconds: at `--max-seconds 1` on a loaded
 # machine, a note that reads in milliseconds could fail). No result is ever empty bytes.
 _READY = b""
-# A worker sends its results in one message once it holds `_BATCH` of them, or once the first
-# it holds is `_BATCH_SECONDS` old (checked as each file ends), or when no more jobs wait in its
-# pipe. One message a file cost both sides a pickling and a system call or two, and the parent
-# a wake-up, per file (issue 14: the two-worker pipeline's own ~0.3 ms a note).
-_BATCH = 16
-_BATCH_SECONDS = 0.05
 # How long a worker may take to get ready (its imports: well under a second on a quiet
 # machine), by default: ingest's own default budget for a file.
 _PREPARE_SECONDS = 120.0
@@ -68,31 +58,7 @@ class Budget:
     memory: int  # bytes of address space on top of what the worker started with
 
 
-class _State:
-    """Which file a worker is reading, shared with its parent without a message: how many
-    jobs it has begun, and when it began the last (`time.monotonic`, the same clock in every
-    process). The worker writes the time first, so that a parent reading between the two
-    writes sees the count of the job before with a later time: a later deadline for a job
-    already read, put right at its next look."""
-
-    def __init__(self) -> None:
-        self.memory = mmap.mmap(-1, 16)  # anonymous and shared: the fork keeps it in common
-        self.words = memoryview(self.memory).cast("d")
-
-    def begin(self) -> None:
-        self.words[1] = time.monotonic()
-        self.words[0] += 1
-
-    def read(self) -> tuple[int, float]:
-        begun = int(self.words[0])
-        return begun, self.words[1]
-
-    def close(self) -> None:
-        self.words.release()
-        self.memory.close()
-
-
-_Serve = Callable[[Connection, Connection, int, int, _State], None]
+_Serve = Callable[[Connection, Connection, int, int], None]
 
 
 class _Worker:
@@ -100,11 +66,10 @@ class _Worker:
         ctx = multiprocessing.get_context("fork")  # no re-import: a new worker is cheap
         here, there = ctx.Pipe()
         _widen(there)
-        self.state = _State()
         # The parent's pid is taken here, before the fork: read in the child, it would already
         # be init's if the parent was killed in between, and the check would pass.
-        self.proc: ForkProcess = ctx.Process(
-            target=serve, args=(there, here, memory, os.getpid(), self.state), daemon=True)
+        self.proc: ForkProcess = ctx.Process(target=serve, args=(there, here, memory, os.getpid()),
+                                             daemon=True)
         # Ctrl-C reaches the whole process group; held back across the fork, it can never hit
         # a worker before the worker ignores it (a traceback per worker on the terminal).
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -121,10 +86,8 @@ class _Worker:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         there.close()
         self.conn = here
-        # Sent and not yet answered, oldest first.
+        # Sent and not yet answered, oldest first: the worker is reading the first.
         self.jobs: deque[Any] = deque()
-        self.answered = 0  # the results read from this worker: `state`'s count less these
-        # is how far into `jobs` it is
         # Until `_READY` comes, the deadline is the worker's own, for its `prepare`; its
         # first file's budget starts then.
         self.ready = False
@@ -136,18 +99,6 @@ class _Worker:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join()
-        self.state.close()
-
-    def reading(self, seconds: Callable[[Any], float]) -> tuple[int, float]:
-        """The index in `jobs` of the file the worker is reading, and when that file's time
-        is up. Before it begins one (it is between two, or has not had its first yet), the
-        first job and the deadline the parent set when it was due to start (`deadline`)."""
-        begun, since = self.state.read()
-        at = begun - self.answered - 1
-        if at < 0 or not self.ready:
-            return 0, self.deadline
-        at = min(at, len(self.jobs) - 1)
-        return at, since + seconds(self.jobs[at])
 
 
 def _widen(conn: Connection) -> None:
@@ -217,8 +168,7 @@ def _recv(conn: Connection) -> Any:
 
 
 def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
-    def serve(conn: Connection, parent_end: Connection, memory: int, parent: int,
-              state: _State) -> None:
+    def serve(conn: Connection, parent_end: Connection, memory: int, parent: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         # SIGTERM ends a worker, whatever handler the parent had: under `serve`, uvicorn's
@@ -236,8 +186,6 @@ def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
         gc.freeze()
         _limit_memory(memory)
         conn.send_bytes(_READY)
-        held: list[R] = []
-        since = 0.0
         while True:
             try:
                 jobs = _recv(conn)
@@ -245,18 +193,8 @@ def _serve_with(read: Callable[[J], R], prepare: Callable[[], None]) -> _Serve:
                 return  # the parent is gone
             if jobs is None:
                 return
-            for job in jobs:  # jobs come in groups (`ReadPool._dispatch`)
-                state.begin()
-                held.append(read(job))
-                now = time.monotonic()
-                if len(held) == 1:
-                    since = now
-                if len(held) >= _BATCH or now - since >= _BATCH_SECONDS:
-                    _send(conn, held)
-                    held = []
-            if held and not conn.poll():  # nothing more to read for now: send what is read
-                _send(conn, held)
-                held = []
+            for job in jobs:  # jobs come in groups (`ReadPool._dispatch`), answered one by one
+                _send(conn, read(job))
 
     return serve
 
@@ -318,45 +256,37 @@ class ReadPool(Generic[J, R]):
                 ready = self._wait(ready_of, busy, 0.0)
                 if not ready:
                     pause = idle() if idle is not None else None
-                    soonest = min(w.reading(self.seconds)[1] for w in busy) - time.monotonic()
+                    soonest = min(w.deadline for w in busy) - time.monotonic()
                     if pause is not None:
                         soonest = min(soonest, pause)
                     ready = self._wait(ready_of, busy, max(0.0, soonest))
                 for i, worker in enumerate(pool):
                     if not worker.jobs:
                         continue
+                    job: J = worker.jobs[0]
                     if not worker.ready and worker.conn in ready and self._started(worker):
                         continue
-                    results: list[tuple[J, R]] = []
                     if worker.conn in ready:
-                        results = self._receive(worker)
-                    if not results:  # no message: a death (end of file), or the time is up?
-                        at, deadline = worker.reading(self.seconds)
-                        job: J = worker.jobs[at]
-                        if worker.conn in ready:
-                            worker.proc.join()
-                            reason = (f"the reader process died (exit code "
-                                      f"{worker.proc.exitcode}); a memory or stack limit?")
-                        elif time.monotonic() >= deadline:
-                            reason = (f"reading took over {self.seconds(job):g} s; stopped"
-                                      if worker.ready else "the reader process took over "
-                                      f"{self.prepare_seconds:g} s to start; stopped")
-                        else:
-                            continue
-                        # The files it read before and had not sent yet are lost with it:
-                        # they are read again, with those queued behind, by whichever
-                        # worker is free next, this one's replacement included.
-                        del worker.jobs[at]
-                        worker.bytes -= self.cost(job)
-                        results = [(job, self.failed(job, reason))]
+                        result = self._receive(worker)
+                    elif time.monotonic() >= worker.deadline:
+                        reason = (f"reading took over {self.seconds(job):g} s; stopped"
+                                  if worker.ready else "the reader process took over "
+                                  f"{self.prepare_seconds:g} s to start; stopped")
+                        result = self.failed(job, reason)
+                    else:
+                        continue
+                    worker.jobs.popleft()
+                    worker.bytes -= self.cost(job)
                     if worker.conn not in ready or not worker.proc.is_alive():
+                        # The jobs queued behind this one were never read: they go first
+                        # to whichever worker is free next, this one's replacement included.
                         pending.extendleft(reversed(worker.jobs))
                         worker.stop()
                         worker = pool[i] = self._start()
-                    elif worker.jobs:  # its next file's deadline, if it has not begun it
+                    elif worker.jobs:  # the worker starts the next one now
                         worker.deadline = time.monotonic() + self.seconds(worker.jobs[0])
                     self._dispatch(worker, pending)
-                    yield from results
+                    yield job, result
         finally:
             for worker in pool:
                 with contextlib.suppress(OSError):
@@ -379,16 +309,15 @@ class ReadPool(Generic[J, R]):
         worker.deadline = time.monotonic() + self.seconds(worker.jobs[0])
         return True
 
-    def _receive(self, worker: _Worker) -> list[tuple[J, R]]:
-        """The results a worker sent in one message, each with its job; none if it died."""
+    def _receive(self, worker: _Worker) -> R:
         try:
-            results: list[R] = _recv(worker.conn)
+            result: R = _recv(worker.conn)
         except (EOFError, OSError):
-            return []
-        jobs = [worker.jobs.popleft() for _ in results]
-        worker.answered += len(jobs)
-        worker.bytes -= sum(map(self.cost, jobs))
-        return list(zip(jobs, results, strict=True))
+            worker.proc.join()
+            return self.failed(worker.jobs[0], f"the reader process died (exit code "
+                                               f"{worker.proc.exitcode}); a memory or stack "
+                                               "limit?")
+        return result
 
     def _start(self) -> _Worker:
         worker = _Worker(self.serve, self.budget.memory)
