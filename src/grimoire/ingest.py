@@ -303,7 +303,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # cells' words, not by a mark (read53); a lone frame whose file names its concept is it, a PDF's
 # own /Info alone says a plot, front matter after blank lines only in `.qmd`/`.rmd` or with a
 # title (review53c).
-READ_VERSION = b"grimoire-read-64\x00"
+# 65: a Distill citation written as words keeps its words in the sentence (lead, round 53).
+READ_VERSION = b"grimoire-read-65\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -158,6 +158,16 @@ def test_distill_citations_are_references_not_text(distill: dict[str, Document])
     assert not any(re.search(r"\[\w+\d{4}\w*\]", p.text) for p in doc.passages)
 
 
+def test_a_citation_written_as_words_keeps_its_words(distill: dict[str, Document]) -> None:
+    page = ('<p>Dropout came from <d-cite key="a2014">a team of five in 2014</d-cite>, '
+            'and a bare mark <dt-cite key="b2015"></dt-cite> adds nothing.</p>')
+    text = all_text(read(page))
+    assert "came from a team of five in 2014, and a bare mark" in " ".join(text.split())
+    # The real shape: a Distill article names the method's authors and year inside its cite
+    said = " ".join(p.text for p in distill["misread-tsne.html"].passages)
+    assert "Hinton in 2008" in said
+
+
 def test_distill_figures_give_captioned_images(distill: dict[str, Document]) -> None:
     images = [i for p in distill["gnn-intro.html"].passages for i in p.images]
     assert len(images) >= 15
