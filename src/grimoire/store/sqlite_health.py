@@ -38,6 +38,7 @@ from grimoire.store.sqlite import (
     open_read_only,
     unreadable_log,
 )
+from grimoire.store.sqlite_checked import _TEMPORARY as CHECKED_TEMPORARY
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,7 +676,9 @@ def _refuse_open_elsewhere(db: Path) -> None:
 
 # What a rebuild or backup writes beside its file: SQLite's journals, the embedding's lock, log.
 _SIDE_FILES = ("-wal", "-shm", "-journal", ".embed.lock", ".embed.log", ".checked")
-_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log|\.checked)?")
+# and the `.checked` mark's temporary file, when the kill came while it was written
+_LEFTOVER = re.compile(r"(\d+)(-wal|-shm|-journal|\.embed\.lock|\.embed\.log"
+                       rf"|\.checked(?:\.{CHECKED_TEMPORARY.pattern})?)?")
 _BUSY, _LOCKED = 5, 6  # SQLite's result codes: another connection holds a lock
 
 
