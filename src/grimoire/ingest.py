@@ -60,8 +60,10 @@ SKIP_DIRS = frozenset({
 # build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`), a
 # site generator's theme (Hugo's and Zola's `theme.toml`: round 44, a blog's PaperMod theme
 # gave its README's "Features/Mods", "Install/Update" as concepts; a theme's `exampleSite/`
-# holds its demo posts).
-_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml")
+# holds its demo posts), the folder Sphinx builds a site into (its `.buildinfo`; round 54,
+# qa54: a repository kept its built site in `docs/build/html/`, not `_build/`, and each chapter
+# was read three times, from its `.rst`, its `_sources/x.rst.txt` copy and its page).
+_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml", ".buildinfo")
 
 
 def skipped_name(name: str) -> bool:

@@ -1,0 +1,56 @@
+"""Round 54 (qa54): what a new user met reading a repository of a textbook's chapter notes kept
+as a Sphinx project (sources in `docs/source/`, the built site in `docs/build/html/`, as
+`sphinx-quickstart` lays them out when asked to separate the two); each shape rebuilt here in
+our own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grimoire.knowledge import Grimoire
+from tests.readers.conftest import labels, write_notes
+
+_CHAPTER = """\
+Chapter 3 Mixture Models
+========================
+
+3.1 Expectation Maximization
+----------------------------
+
+Expectation maximization is an iterative method that alternates between assigning each
+point a soft share of every component and refitting the components to those shares.
+"""
+
+_BUILT_PAGE = """\
+<!DOCTYPE html>
+<html><head><title>Chapter 3 Mixture Models &mdash; Notes  documentation</title></head>
+<body><div role="main" class="document">
+<h1>Chapter 3 Mixture Models</h1>
+<h2>3.1 Expectation Maximization</h2>
+<p>Expectation maximization is an iterative method that alternates between assigning each
+point a soft share of every component and refitting the components to those shares.</p>
+</div></body></html>
+"""
+
+
+def test_a_sphinx_projects_built_site_is_no_note(kb: Grimoire, tmp_path: Path) -> None:
+    """The repository kept its built site beside its sources in `docs/build/html/` (not
+    `_build/`, which was skipped already): every chapter was read three times, from its
+    `.rst`, from the copy Sphinx keeps in `_sources/x.rst.txt`, and from the page `x.html`;
+    `list` gave each section three times and `lint` called them near-duplicates. Sphinx marks
+    the folder it builds a site into with its `.buildinfo`."""
+    repo = write_notes(tmp_path / "repo", {
+        "docs/source/conf.py": "project = 'Notes'\n",
+        "docs/source/part1/chap3.rst": _CHAPTER,
+        "docs/build/html/.buildinfo": ("# Sphinx build info version 1\n"
+                                       "config: 0123456789abcdef\ntags: fedcba9876543210\n"),
+        "docs/build/html/_sources/part1/chap3.rst.txt": _CHAPTER,
+        "docs/build/html/part1/chap3.html": _BUILT_PAGE,
+        "docs/build/html/search.html": "<html><body><h1>Search</h1></body></html>\n",
+    })
+    report = kb.ingest([repo], embed=False)
+    assert report.failed == 0
+    read = {Path(r.path).relative_to(repo).as_posix() for r in kb.sources()}
+    assert not any(path.startswith("docs/build/") for path in read), sorted(read)
+    assert "docs/source/part1/chap3.rst" in read
+    assert "Expectation Maximization" in labels(kb)
