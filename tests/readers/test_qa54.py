@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grimoire.knowledge import Grimoire
+from grimoire.readers.conventions import bare_name
 from tests.readers.conftest import labels, write_notes
 
 _CHAPTER = """\
@@ -54,3 +57,20 @@ def test_a_sphinx_projects_built_site_is_no_note(kb: Grimoire, tmp_path: Path) -
     assert not any(path.startswith("docs/build/") for path in read), sorted(read)
     assert "docs/source/part1/chap3.rst" in read
     assert "Expectation Maximization" in labels(kb)
+
+
+@pytest.mark.no_store
+def test_a_chapters_number_before_its_title_is_no_part_of_its_name() -> None:
+    """The book's chapters were titled "Chapter 13 Representative-based Clustering", the
+    number and the title with no mark between (as "Lecture 3 Kernels" already was read):
+    `show "Linear Discriminant Analysis"` only suggested "Chapter 20 Linear Discriminant
+    Analysis", and each part's page was "Part 4 Classification"."""
+    assert bare_name("Chapter 13 Representative-based Clustering") == \
+        "Representative-based Clustering"
+    assert bare_name("Chapter 5 Kernel Methods") == "Kernel Methods"
+    assert bare_name("Part 4 Classification") == "Classification"
+    assert bare_name("chapter 2 Numeric Attributes") == "Numeric Attributes"
+    # What follows is no subject: more numbers, the chapter's own part, a word in lower case
+    for title in ("Chapter 3 and 4", "Chapter 3 Part II", "Part 2 of 3", "Lecture 2 of 3",
+                  "Part 1 was easy", "Chapter 7"):
+        assert bare_name(title) == title, title

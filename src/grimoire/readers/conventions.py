@@ -595,7 +595,7 @@ _NUMBER_STARTS = frozenset("0123456789IVX")
 # What goes on after a lecture's number with no mark between that is no subject: more
 # numbers ("Lecture 3 and 4", "lec 7 to 9") or the lecture's own parts ("Lecture 5
 # continued", "Lesson 2 notes"). Review41b: such files were concepts "and 4", "to 9".
-_NOT_A_SUBJECT = (r"(?:and|or|to|through|thru|till|until|continued|cont|part|notes?"
+_NOT_A_SUBJECT = (r"(?:and|or|of|to|through|thru|till|until|continued|cont|part|notes?"
                   r"|recap|review|slides|summary)\b")
 
 
@@ -613,6 +613,9 @@ _LABELLED_NUMBER = re.compile(
     # A lecture's number and then its subject with no mark between ("lec 26 Binary Search
     # Tree", round 41: an Org course file's 30 headings)
     r"|(?:lecture|lect?|lesson)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=[^\W\d_])"
+    # ... and a book's chapter or part before its title in capitals ("Chapter 13 Spectral
+    # Clustering", "Part 4 Classification": round 54, qa54, a textbook's notes in reST)
+    r"|(?:chapter|part)\s+\d{1,3}\s+(?!" + _NOT_A_SUBJECT + r")(?=(?-i:[^\W\d_a-z]))"
     # A textbook's typed block before what it states: "Algorithm: Ridge Regression",
     # "Definition: Sparsity", "Theorem 2: ..." (round 34: a course book's notebooks)
     r"|(?:algorithm|definition|theorem|lemma|proposition|corollary)(?:\s+\d{1,3}(?:\.\d{1,3})*)?"
