@@ -306,8 +306,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # own /Info alone says a plot, front matter after blank lines only in `.qmd`/`.rmd` or with a
 # title (review53c).
 # 65: a Distill citation written as words keeps its words in the sentence (lead, round 53).
-# 66: "Chapter 13 Spectral Clustering" / "Part 4 Classification" named without the unit's number
-# (qa54, round 54).
+# 66: "Chapter 13 Spectral Clustering" / "Part 4 Classification" named without the unit's number,
+# a heading's one-letter formula a letter of its name ("$L_1$ Regression") (qa54, round 54).
 READ_VERSION = b"grimoire-read-66\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grimoire.knowledge import Grimoire
+from grimoire.readers import read_file
 from grimoire.readers.conventions import bare_name
 from tests.readers.conftest import labels, write_notes
 
@@ -73,4 +74,46 @@ def test_a_chapters_number_before_its_title_is_no_part_of_its_name() -> None:
     # What follows is no subject: more numbers, the chapter's own part, a word in lower case
     for title in ("Chapter 3 and 4", "Chapter 3 Part II", "Part 2 of 3", "Lecture 2 of 3",
                   "Part 1 was easy", "Chapter 7"):
+        assert bare_name(title) == title, title
+
+
+_CLASSIFIERS = """\
+Chapter 4 Probabilistic Classifiers
+===================================
+
+4.1 Bayes Classifier
+--------------------
+
+The Bayes classifier picks for each point the class with the highest posterior probability,
+which it gets from the class priors and the likelihood of the point under each class.
+
+4.2 Naive Bayes Classifier
+--------------------------
+
+The naive Bayes approach makes the simple assumption that all the attributes are independent
+given the class, so the likelihood of a point is the product of one term per attribute.
+
+4.3 :math:`K` Nearest Neighbors Classifier
+------------------------------------------
+
+We illustrate the non-parametric approach using nearest neighbors density estimation, which
+counts how many of the closest training points fall in each class around the point.
+"""
+
+
+@pytest.mark.no_store
+def test_a_letter_set_as_math_in_a_heading_is_a_letter_of_its_name() -> None:
+    """"18.3 :math:`K` Nearest Neighbors Classifier" held a formula, so was no name, and its
+    sibling "Naive Bayes Classifier" (one of three topics of the chapter) was lost with it:
+    `show "Naive Bayes"` found nothing. A formula of one letter, with a digit below or above
+    it ("$L_1$ Regression"), is that letter in the name; a heading of a formula alone, or of
+    more than a letter, still names nothing."""
+    [doc] = read_file("rst", _CLASSIFIERS.encode(), "notes/chap4.rst")
+    terms = [e.term for e in doc.entries]
+    assert "Naive Bayes Classifier" in terms, terms
+    assert "K Nearest Neighbors Classifier" in terms, terms
+    assert bare_name("$L_1$ Regularization") == "L1 Regularization"
+    assert bare_name("$k$-Means Clustering") == "k-Means Clustering"
+    assert bare_name("$L^{2}$ Penalty") == "L2 Penalty"
+    for title in ("$x$", "$\\alpha$ Schedules", "$x_i$ Values", "$K$"):
         assert bare_name(title) == title, title

@@ -858,6 +858,8 @@ def bare_name(name: str) -> str:
 @lru_cache(maxsize=8192)
 def _bare_name(name: str) -> str:
     text = unnumbered(name)
+    if "$" in text:
+        text = _letter_formulas(text)
     text = _LEADING_YEAR.sub("", text, count=1)
     text = _TASK_KEYWORD.sub("", text, count=1)
     if text[:1] == "(":
@@ -904,6 +906,30 @@ def _bare_name(name: str) -> str:
     if text.endswith("**") and text.count("**") == 1:
         text = text[:-2].rstrip()  # a bold run closed but never opened ("Tuning Spaces**")
     return text if any(c.isalnum() for c in text) else ""
+
+
+# A formula of one Latin letter in a heading, with one or two digits below or above it or none:
+# "$K$ Nearest Neighbors Classifier", "$L_1$ Regression", "$k$-Means" (round 54, qa54: a
+# textbook's notes in reST, where `:math:` sets the letter; holding a formula, the heading was
+# no name, and a sibling section lost its entry with it).
+_LETTER_FORMULA = re.compile(
+    r"(?<![\\$\w])\$([A-Za-z])(?:[_^](?:(\d{1,2})|\{(\d{1,2})\}))?\$(?![$\w])")
+# ... beside a word of its own: a formula alone ("$x$") or over a symbol's values names nothing.
+_WORD_BESIDE = re.compile(r"[^\W\d_]{3,}")
+
+
+def _letter_formulas(text: str) -> str:
+    """`text` with each formula of one letter (`_LETTER_FORMULA`) as that letter and its digits
+    ("L1 Regression"), when a word of three letters or more lies outside every formula; else
+    `text` as it is.
+
+    >>> _letter_formulas("$L_1$ Regression: Lasso"), _letter_formulas("$x$")
+    ('L1 Regression: Lasso', '$x$')
+    """
+    plain = _LETTER_FORMULA.sub(lambda m: m[1] + (m[2] or m[3] or ""), text)
+    if "$" in plain or _WORD_BESIDE.search(_LETTER_FORMULA.sub(" ", text)) is None:
+        return text
+    return plain
 
 
 # A web clipper's title of an article: "Title | by Author | Feb, 2023 | Towards Data Science",
