@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from grimoire.knowledge import Grimoire
-from grimoire.readers import read_file
+from grimoire.readers import not_a_note, read_file
 from grimoire.readers.conventions import bare_name
 from tests.readers.conftest import labels, write_notes
 
@@ -117,3 +117,50 @@ def test_a_letter_set_as_math_in_a_heading_is_a_letter_of_its_name() -> None:
     assert bare_name("$L^{2}$ Penalty") == "L2 Penalty"
     for title in ("$x$", "$\\alpha$ Schedules", "$x_i$ Values", "$K$"):
         assert bare_name(title) == title, title
+
+
+_APIDOC = """\
+tinygrad2.optim package
+=======================
+
+Submodules
+----------
+
+tinygrad2.optim.sgd module
+--------------------------
+
+.. automodule:: tinygrad2.optim.sgd
+   :members:
+   :undoc-members:
+   :show-inheritance:
+
+Subpackages
+-----------
+
+.. toctree::
+   :maxdepth: 4
+
+   tinygrad2.optim.schedules
+
+Module contents
+---------------
+
+.. automodule:: tinygrad2.optim
+   :members:
+"""
+
+
+@pytest.mark.no_store
+def test_sphinx_apidocs_stub_pages_are_no_notes() -> None:
+    """A course's library documented by Sphinx kept `sphinx-apidoc`'s pages beside its notes
+    (`docs/autograd.rst`: "<package> package", "Submodules", "<module> module" headings over
+    `.. automodule::` alone): each was a concept of no text, "autograd package". A page that
+    says something of its own beside its `automodule` is still a note."""
+    why = not_a_note("/repo/docs/tinygrad2.optim.rst", _APIDOC.encode(), _APIDOC)
+    assert why is not None and "apidoc" in why, why
+    written = _APIDOC.replace(
+        "Submodules\n----------\n",
+        "Submodules\n----------\n\nStochastic gradient descent steps each parameter against "
+        "its gradient, scaled by the learning rate.\n")
+    assert not_a_note("/repo/docs/tinygrad2.optim.rst", written.encode(), written) is None
+    assert not_a_note("/repo/notes/sgd.md", _APIDOC.encode(), _APIDOC) is None

@@ -530,6 +530,9 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if "lorem" in head[:SNIFF_BYTES].lower() \
             and len(_FILLER.findall(head, 0, SNIFF_BYTES)) >= 2:
         return FILLER_REASON
+    if ".. automodule::" in head and suffix_of(path).lower() in sniffs.RST_EXTENSIONS \
+            and _apidoc_page(head):
+        return APIDOC_REASON
     if suffix_of(path).lower() == ".xml" and not _streams_dump(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -595,6 +598,29 @@ NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
 # about it that names "lorem ipsum dolor" twice: the filler runs on past its first words
 # ("... sit amet, consectetur adipiscing", "consectetuer" in some themes; review38b).
 FILLER_REASON = "placeholder text (lorem ipsum): a site theme's sample page, not a note"
+# The page `sphinx-apidoc` writes for each package: "<package> package", "Submodules", "<module>
+# module" headings over `.. automodule::` directives (and their options) alone, "Subpackages"
+# over a `toctree` of them; Sphinx fills
+# them from the code's docstrings. No one's note (round 54, qa54: a course library's docs gave
+# concepts "autograd package", "autograd.text package" of no text). A page with a line of its
+# own beside its `automodule` is a note.
+APIDOC_REASON = ("sphinx-apidoc's page of a package's modules (`.. automodule::` alone): not a"
+                 " note (--format reads it)")
+_APIDOC_LINE = re.compile(r"[ \t]*(?:\.\. auto\w+:: \S+|\.\. toctree::|:[\w-]+:.*"
+                          r"|[=\-~^\"'`#*+]{3,}|)|[ \t]+[\w.]+")
+_UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}")
+
+
+def _apidoc_page(head: str) -> bool:
+    """Whether an rST page (its head) is `sphinx-apidoc`'s (`APIDOC_REASON`): every line a
+    heading over its underline, an `auto...` directive, a `toctree`, an option or an entry of
+    one, or blank."""
+    lines = head.splitlines()
+    for k, line in enumerate(lines):
+        if _APIDOC_LINE.fullmatch(line) is None and not (
+                k + 1 < len(lines) and _UNDERLINE.fullmatch(lines[k + 1])):
+            return False
+    return True
 _FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\s+sit\s+amet\W{1,3}consectetu", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
