@@ -6,7 +6,7 @@ queries together and all their report queries together, beside each set's own fi
 Each file is the `--json` output of one `bench/search.py` run: `--only own-words` (pooled),
 `--only descriptions` (shown apart: descriptions2 is judged on its own) or `--only names`
 (shown apart). One own-words half holds about 25 queries, so one query moving from rank 1 to
-rank 2 moves its MRR@10 by 0.02; the pooled halves (450 queries each over own_words10-27)
+rank 2 moves its MRR@10 by 0.02; the pooled halves (475 queries each over own_words10-28)
 move by about 0.003 for the same query. A pooled figure is the mean over the pooled queries:
 each set's MRR@10 weighted by its query count (the per-set figures are rounded to three
 places, so the pool is exact to about 0.0005). The pooled halves are also shown per target
