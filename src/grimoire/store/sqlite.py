@@ -927,8 +927,8 @@ def _migrate(conn: sqlite3.Connection, path: str,
             reason = cause[0] if cause else str(e)
         # One transaction for every step: the file keeps the schema it had, which the
         # Grimoire that wrote it still opens.
-        raise StoreError(f"migration to schema {step + 1} failed: {reason}; the file keeps "
-                         f"schema {version}", path) from e
+        kept = f"; the file keeps schema {version}" if version else ""
+        raise StoreError(f"migration to schema {step + 1} failed: {reason}{kept}", path) from e
     return True
 
 
