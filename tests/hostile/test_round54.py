@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 from contextlib import closing, suppress
@@ -21,6 +22,7 @@ from grimoire.codec import dumps_records
 from grimoire.errors import StoreError
 from grimoire.ingest import ingest
 from grimoire.store import open_store
+from tests.conftest import ingested, write_notes
 from tests.hostile.test_disk_full import _small_tmpfs
 from tests.hostile.test_round53 import _ext4_that_can_fail
 
@@ -99,3 +101,27 @@ def test_a_migration_on_a_failing_or_full_disk_names_the_file_and_the_cause(
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
         subprocess.run(["umount", "-l", str(backing)], capture_output=True)
+
+
+@pytest.mark.one_pass(reason="which files watch reads again is decided before any store")
+def test_a_note_changed_under_the_same_size_and_modification_time_is_read_again(
+        tmp_path: Path) -> None:
+    """A note rewritten to text of the same length with its modification time put back to
+    the very stamp watch saw (`touch -r`, a copy or sync that keeps times, a clock set back):
+    the look that catches what no file event reported (`reconcile`, and the polling of
+    network mounts, which has no events at all) compared size and modification time only,
+    and kept the old text for good. The change time (ctime), which no program can set, tells."""
+    from grimoire import watch
+    from tests.test_watch import FAST
+
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a bird.\n"})
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        watcher = watch.Watcher(kb, [notes], options=FAST)
+        watcher.catch_up()
+        seen = (notes / "a.md").stat()
+        (notes / "a.md").write_text("# Alpha\n\nAlpha is a fish.\n", encoding="utf-8")
+        os.utime(notes / "a.md", ns=(seen.st_atime_ns, seen.st_mtime_ns))
+        batch = watcher.reconcile()
+        # main: None, and "Alpha is a bird." stored for good
+        assert batch is not None and batch.report.updated == 1, batch
+        assert [e.entry.definition for e in kb.entries()] == ["Alpha is a fish."]
