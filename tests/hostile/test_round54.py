@@ -118,9 +118,9 @@ def test_a_note_changed_under_the_same_size_and_modification_time_is_read_again(
     from tests.test_watch import FAST
 
     notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a bird.\n"})
-    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+    with ingested(tmp_path / "kb.db") as kb:
         watcher = watch.Watcher(kb, [notes], options=FAST)
-        watcher.catch_up()
+        watcher.catch_up()  # ingests the note
         seen = (notes / "a.md").stat()
         (notes / "a.md").write_text("# Alpha\n\nAlpha is a fish.\n", encoding="utf-8")
         os.utime(notes / "a.md", ns=(seen.st_atime_ns, seen.st_mtime_ns))
