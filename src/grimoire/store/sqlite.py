@@ -1029,8 +1029,11 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     if code in (_CORRUPT, _NOTADB):
         return CorruptDatabase(f"database is damaged or not SQLite ({e}); left untouched: "
                                "run `grimoire check`", path)
-    if code == _IOERR and (cause := io_cause(e, path)) is not None:
+    if (code == _IOERR and _writable(path)
+            and (cause := io_cause(e, path)) is not None):
         # A WAL file on a full disk: its -shm cannot be made (round 54: "disk I/O error").
+        # Not where the file was found read-only: the error is a read's, which a write's
+        # cause (EROFS of a disk read-only all along) would misname.
         return StoreError(f"cannot open the database: {cause[0]}", path)
     return StoreError(f"cannot open the database: {e}", path)
 
