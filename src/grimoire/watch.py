@@ -5,7 +5,7 @@ with debouncing done in Rust, so a burst (a `git checkout` of 1,000 files) arriv
 batches of paths, not 1,000 wake-ups; and a polling mode (`force_polling`) for mounts where
 the OS sends no events. Events are hints, never the truth: each batch goes through the same
 `ingest` as `grimoire ingest` (content hash per file, one savepoint per file), and a periodic
-reconcile compares every file's mtime and size with the last scan, so a missed event (an
+reconcile compares every file's mtime, size and ctime with the last scan, so a missed event (an
 overflowed inotify queue, a network mount, a folder copied in before its watch existed:
 watchfiles issue #294) is caught within `reconcile` seconds. Killed at any point, the store
 holds the last committed batch; on restart the first scan catches up.
@@ -134,9 +134,9 @@ def polling_reason(paths: Iterable[Path], mounts: str = "/proc/mounts") -> str |
 
 @dataclass(slots=True)
 class _Scan:
-    """Every watched file's (mtime_ns, size) at the last look."""
+    """Every watched file's signature (`_stamp`) at the last look."""
 
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, Stamp] = field(default_factory=dict)
     # Folders listed since file events were last checked to cover them (`_unwatched`).
     unchecked: set[str] = field(default_factory=set)
 
@@ -174,12 +174,24 @@ def _smallest_first(path: str) -> tuple[bool, int, str]:
     return stat.S_ISDIR(st.st_mode), st.st_size, path
 
 
-def _signature(path: str) -> tuple[int, int] | None:
+# What the look for changes compares: modification time, size and change time. The change
+# time (ctime) is set by the system at each write and each change of the modification time,
+# and no program can set it: a note rewritten to the same length with its time put back to
+# the stamp last seen (`touch -r`, a copy or sync that keeps times, a clock set back) looked
+# unchanged to `reconcile` and to polling, its old text kept for good (round 54).
+Stamp = tuple[int, int, int]
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return st.st_mtime_ns, st.st_size, st.st_ctime_ns
+
+
+def _signature(path: str) -> Stamp | None:
     try:
         st = os.stat(path)  # noqa: PTH116
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return _stamp(st)
 
 
 def _watch_limit() -> str:
@@ -235,7 +247,7 @@ class Watcher:
         # gone), read again by `retry` when `_retry_at` (monotonic) comes, at the next full
         # look (`reconcile`), or sooner once changed again; `_retry_wait` the wait after the
         # last failure (0: none since a write went through).
-        self._failed: dict[str, tuple[int, int] | None] = {}
+        self._failed: dict[str, Stamp | None] = {}
         self._retry_at = 0.0
         self._retry_wait = 0.0
 
@@ -254,14 +266,14 @@ class Watcher:
             return False
         return path == str(root) or not ignored(path, root)
 
-    def _files(self) -> dict[str, tuple[int, int]]:
-        """(mtime_ns, size) of every file ingest would look at, walked as ingest walks."""
-        out: dict[str, tuple[int, int]] = {}
+    def _files(self) -> dict[str, Stamp]:
+        """The `_stamp` of every file ingest would look at, walked as ingest walks."""
+        out: dict[str, Stamp] = {}
         unlisted: list[str] = []
         for root in self.roots:
             if root.is_file():
                 st = root.stat()
-                out[str(root)] = (st.st_mtime_ns, st.st_size)
+                out[str(root)] = _stamp(st)
                 continue
             found = len(out)
             for folder, dirs, files in walk_folder(
@@ -281,7 +293,7 @@ class Watcher:
                         st = os.stat(path)  # noqa: PTH116
                     except OSError:
                         continue
-                    out[path] = (st.st_mtime_ns, st.st_size)
+                    out[path] = _stamp(st)
             if len(out) == found:
                 # Gone or empty (a drive unmounted, a share away, the folder moved off): its
                 # notes keep their records, as ingest keeps a folder's (review48a: each was
@@ -671,7 +683,7 @@ class Watcher:
                 del files[known]
         if target.is_file():
             st = target.stat()
-            files[path] = (st.st_mtime_ns, st.st_size)
+            files[path] = _stamp(st)
         elif target.is_dir():
             for folder, dirs, names in walk_folder(target):
                 dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
@@ -680,11 +692,11 @@ class Watcher:
                     p = os.path.join(folder, name)  # noqa: PTH118
                     if self.wanted(p):
                         st = os.stat(p)  # noqa: PTH116
-                        files[p] = (st.st_mtime_ns, st.st_size)
+                        files[p] = _stamp(st)
 
     def reconcile(self, stored: set[str] | None = None, *,
                   full: bool | None = None) -> Batch | None:
-        """Compare every file's mtime and size with the last scan; ingest what differs, and
+        """Compare every file's stamp (`_stamp`) with the last scan; ingest what differs, and
         remove what the store holds that is gone from the disk: a folder moved in and out
         again at once is stored from the first event, and its files were gone before the
         scan saw them (file events then failed on the vanished folder; the store kept its

@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import subprocess
+import weakref
 from pathlib import Path
 
 import pytest
@@ -113,6 +115,12 @@ def test_a_disk_remounted_read_only_under_the_store_is_said(tmp_path: Path) -> N
             assert message.startswith(f"{db}: ") and "read-only" in message, message
             assert "EROFS" in message and "nothing of this write was kept" in message, message
             assert not isinstance(caught.value, NoRoom)  # no smaller write can fit
+            # Said, and let go (round 54): the store held SQLite's error, and through its
+            # traceback the batch, until the next error or its close.
+            said = weakref.ref(caught.value.__cause__)
+            del caught
+            gc.collect()
+            assert said() is None
             assert [e.entry.term for e in kb.entries()] == ["Alpha"]
         with grimoire.open(db) as kb:  # opened again: all there, and a write said so again
             assert [e.entry.term for e in kb.entries()] == ["Alpha"]

@@ -120,3 +120,31 @@ def test_a_full_disk_under_postgresql_is_said_and_loses_nothing(
     with grimoire.open(url) as kb:
         after = sorted((e.entry.term, e.entry.span.path) for e in kb.entries())
         assert set(before) <= set(after) and len(after) == 123
+    # The store taken back to schema 9 (before step 10 made the resolve state's tables), then
+    # opened by this Grimoire on the full disk (round 54): the step's tables cannot be made.
+    from grimoire.store.postgres_schema import MIGRATIONS, RESOLVE_STATE
+
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        for trigger, table in (("sources_resolve_log", "sources"),
+                               ("sources_resolve_truncated", "sources"),
+                               ("documents_resolve_truncated", "documents"),
+                               ("concepts_resolve_truncated", "concepts")):
+            conn.execute(f"DROP TRIGGER {trigger} ON {table}")
+        conn.execute("DROP FUNCTION grimoire_resolve_log, grimoire_resolve_unready")
+        conn.execute("DROP TABLE resolve_changed, resolve_ready, resolve_keys")
+        conn.execute("UPDATE grimoire_schema SET version = %s",
+                     (MIGRATIONS.index(RESOLVE_STATE),))
+    filler = _fill(disk)
+    with pytest.raises(StoreError) as caught:
+        grimoire.open(url).close()
+    message = str(caught.value)
+    # main: "migration to schema 10 failed: could not extend file ...: No space left on device"
+    assert "migration to schema 10 failed: the database server's disk is full" in message, \
+        message
+    assert message.endswith("the database keeps schema 9"), message
+    assert url.split("?")[0].rsplit("/", 1)[-1] in message, message
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM grimoire_schema").fetchone() == (9,)
+    filler.unlink()
+    with grimoire.open(url) as kb:  # room made: upgraded, every entry there
+        assert sorted((e.entry.term, e.entry.span.path) for e in kb.entries()) == after

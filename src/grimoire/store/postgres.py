@@ -389,7 +389,12 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
                             conn.execute(migration)
                         conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
                 except psycopg.Error as e:
-                    raise StoreError(f"migration to schema {step + 1} failed: {e}",
+                    # Every step in one transaction: the database keeps the schema it had.
+                    # A full disk or a server gone said as a store's own writes are (round 54:
+                    # "could not extend file ..." alone).
+                    reason = disk_full(e) or server_gone(e) or str(e)
+                    kept = f"; the database keeps schema {version}" if version else ""
+                    raise StoreError(f"migration to schema {step + 1} failed: {reason}{kept}",
                                      self.url) from e
             if version < len(MIGRATIONS):
                 conn.execute(_BUMP)

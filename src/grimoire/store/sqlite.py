@@ -636,7 +636,12 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         conn.close()
         return _connect(path, create)
     # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
-    if not _use_wal(conn, moved):
+    try:
+        switched = _use_wal(conn, moved)
+    except sqlite3.DatabaseError as e:  # the switch writes: a full or failing disk
+        conn.close()
+        raise _open_error(e, path) from e
+    if not switched:
         conn.close()
         return _connect(path, create)
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -893,7 +898,7 @@ def _migrate(conn: sqlite3.Connection, path: str,
     Two processes may open a new file at once: the version is read again once the lock is
     held, so the second one finds the work done instead of failing on "table already exists".
     """
-    step = 0
+    step = version = 0
     try:
         conn.execute("BEGIN IMMEDIATE")
         if moved():
@@ -910,12 +915,26 @@ def _migrate(conn: sqlite3.Connection, path: str,
             conn.execute(f"PRAGMA user_version = {step + 1}")
         conn.execute("COMMIT")
     except sqlite3.Error as e:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # a failing disk may refuse it too
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
         conn.close()
-        reason = write_failed(e) or str(e)
-        raise StoreError(f"migration to schema {step + 1} failed: {reason}", path) from e
+        # A disk made read-only or failing under it: said with the system's cause
+        # (`io_cause`), as a store's own writes are (round 54: "disk I/O error").
+        reason = write_failed(e)
+        if reason is None:
+            cause = io_cause(e, path) if _code(e) == _IOERR else None
+            reason = cause[0] if cause else str(e)
+        # One transaction for every step: the file keeps the schema it had, which the
+        # Grimoire that wrote it still opens.
+        kept = f"; the file keeps schema {version}" if version else ""
+        raise StoreError(f"migration to schema {step + 1} failed: {reason}{kept}", path) from e
     return True
+
+
+def _code(error: BaseException) -> int:
+    """SQLite's primary result code of `error` (0 for anything else)."""
+    return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
 
 
 def _writable(path: str) -> bool:
@@ -1010,6 +1029,12 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     if code in (_CORRUPT, _NOTADB):
         return CorruptDatabase(f"database is damaged or not SQLite ({e}); left untouched: "
                                "run `grimoire check`", path)
+    if (code == _IOERR and _writable(path)
+            and (cause := io_cause(e, path)) is not None):
+        # A WAL file on a full disk: its -shm cannot be made (round 54: "disk I/O error").
+        # Not where the file was found read-only: the error is a read's, which a write's
+        # cause (EROFS of a disk read-only all along) would misname.
+        return StoreError(f"cannot open the database: {cause[0]}", path)
     return StoreError(f"cannot open the database: {e}", path)
 
 
@@ -1151,8 +1176,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         except BaseException as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            self._after_no_room(e)
-            self._raise(e)
+            try:
+                self._after_no_room(e)
+                self._raise(e)
+            finally:
+                self._io_seen = None  # said: the error and the batch its frames hold let go
         itself = sqlite_checked.the_file_itself
         if before is not None and itself(sqlite_checked.file_state(self._file)) != itself(before):
             # The write so far went to the log alone (WAL): the file itself changed by now is
@@ -1166,7 +1194,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             self._after_no_room(e)
             if (message := write_failed(e)) is not None:
                 raise NoRoom(message, self.path) from e
-            if (known := self._io_failure(e)) is not None:
+            known, self._io_seen = self._io_failure(e), None  # said: let go (round 54)
+            if known is not None:
                 raise known from e
             raise StoreError(f"could not commit: {e}", self.path) from e
         self._carry_checks(before)
@@ -1252,7 +1281,9 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         a quota used up, a file system made read-only, a failing drive), as the error to
         raise: `NoRoom` for a quota (a smaller write may fit, as on a full disk); None for
         any other error. Asked once an error (a write's failure is seen by the connection's
-        reopening and by the raise)."""
+        reopening and by the raise), and kept only until the outermost transaction has said
+        it: kept till the next error or the close, it held the error, its traceback and the
+        batch that traceback's frames hold (round 54)."""
         if getattr(error, "sqlite_errorcode", 0) & 0xFF != _IOERR or self._opened_as is None:
             return None
         seen = self._io_seen
