@@ -51,7 +51,6 @@ def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 class Endless(BaseHTTPRequestHandler):
     """A model that writes a long answer, a piece every 50 ms, while its client listens (5,000
     pieces: minutes); it counts the pieces it sent."""
@@ -78,6 +77,7 @@ class Endless(BaseHTTPRequestHandler):
             paced.wait(0.05)
 
 
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
 def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
     """Round 54 too: SIGTERM (or Ctrl-C) while an answer streams ends it with the words so far
     and an event saying why; uvicorn waited for the answer to be written to its end."""
