@@ -78,12 +78,13 @@ class Endless(BaseHTTPRequestHandler):
 
 
 @pytest.mark.sqlite_only(reason="another process opens the file by its path")
-def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
+def test_port_0_announces_the_port_it_serves_on(examples_and_seed_db: Path) -> None:
     """Round 54 too: SIGTERM (or Ctrl-C) while an answer streams ends it with the words so far
-    and an event saying why; uvicorn waited for the answer to be written to its end."""
+    and an event saying why; uvicorn waited for the answer to be written to its end. (A store
+    without vectors: the child loads no embedding model to find the passages.)"""
     model = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
     threading.Thread(target=model.serve_forever, daemon=True).start()
-    proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_db), "serve", "--port", "0",
+    proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_and_seed_db), "serve", "--port", "0",
                              "--llm", f"http://127.0.0.1:{model.server_address[1]}/v1",
                              "--model", "test"],
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
