@@ -3,7 +3,6 @@ database that does not exist, `--port 0`."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -13,7 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from click.testing import CliRunner
 
 from grimoire.cli import main
 from tests._child import readline
+from tests.web.test_stream import StandIn
 
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
 
@@ -51,26 +51,18 @@ def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-class Endless(BaseHTTPRequestHandler):
+class Endless(StandIn):
     """A model that writes a long answer, a piece every 50 ms, while its client listens (5,000
     pieces: minutes); it counts the pieces it sent."""
 
     sent = 0
 
-    def log_message(self, *args: object) -> None:
-        return
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
+    def do_POST(self) -> None:  # noqa: N802 (http.server names it so)
+        self.begin()
         paced = threading.Event()
         for _ in range(5000):
-            chunk = {"choices": [{"delta": {"content": "More words. "}, "finish_reason": None}]}
             try:
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
+                self.piece("More words. ")
             except OSError:
                 return
             Endless.sent += 1
