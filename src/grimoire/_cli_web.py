@@ -13,6 +13,7 @@ from grimoire.errors import GrimoireError
 
 if TYPE_CHECKING:  # imported where a server listens: not by every command (cold start)
     import socket
+    from types import FrameType
 
 
 @click.command()
@@ -46,6 +47,15 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     from grimoire.cli import err, kb_of
     from grimoire.web import Guard, Settings, create_app, is_loopback
 
+    class _Server(uvicorn.Server):
+        """uvicorn's, ending the streamed answers under way as it is asked to stop: it waited
+        for a long one to be written to the end (review53d), now the page gets the words so
+        far and why they stop."""
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            app.state.stop_streams()
+            super().handle_exit(sig, frame)
+
     if not is_loopback(host) and not token:
         import secrets
 
@@ -66,7 +76,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     click.echo(f"Grimoire on {url}  (Ctrl-C stops)", err=True)
     watching = _watch_in_background(ctx, watch_paths) if watch_paths else None
     try:
-        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+        _Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     finally:
         if watching is not None:
             stop, thread = watching

@@ -14,7 +14,7 @@ import json
 import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from difflib import get_close_matches
 from importlib.metadata import version
@@ -38,6 +38,9 @@ from grimoire.model import Span
 from grimoire.search import MARKED
 from grimoire.showing import (
     PASSAGE_UNITS,
+    NoteFiles,
+    as_written,
+    code_marked,
     cut_words,
     open_formula_cut,
     same_as,
@@ -119,6 +122,17 @@ class Tools:
 
     kb: Grimoire
     lock: threading.Lock
+    # The notes' lines, for what a preview quotes of a code span (`_preview`); asked for the
+    # files under `lock`, so read outside it
+    files: NoteFiles = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "files", NoteFiles(self.kb.sources, self.lock))
+
+    def _preview(self, text: str, span: Span, limit: int = PREVIEW_CHARS) -> str:
+        """`preview`, a `$…$` its note writes in a code span back in its backticks
+        (`showing.as_written`: as the web's snippets show it as code, and Anki's cards)."""
+        return preview(code_marked(text, as_written(self.files, [span], text)), limit)
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
         k = max(1, min(k, 25))
@@ -144,7 +158,7 @@ class Tools:
                     "title": h.title, **where(h.span),
                     **({"same_passage_as": hits[twin - 1].concept or hits[twin - 1].title}
                        if (twin := twins[n]) else
-                       {"preview": preview(MARKED.sub(r"\1", h.snippet) or h.text)}),
+                       {"preview": self._preview(MARKED.sub(r"\1", h.snippet) or h.text, h.span)}),
                     # Other files that nearly repeat this passage, folded into it (COPIES).
                     **({"also_in": [_place(s) for s in h.copies]} if h.copies else {})}
                    for n, h in enumerate(hits)]
@@ -185,10 +199,12 @@ class Tools:
         for stored in concept.entries:
             opening = opens.get(stored.id)
             sources.append({**where(stored.entry.span), "term": stored.entry.term,
-                            "preview": preview(stored.entry.definition or
-                                               (opening.text if opening else "")),
+                            "preview": self._preview(stored.entry.definition, stored.entry.span)
+                            if stored.entry.definition or not opening
+                            else self._preview(opening.text, opening.span),
                             **({"opening": _place(opening.span)} if opening else {})})
-        sources += [{**where(s.span), "term": s.heading, "preview": preview(s.text)}
+        sources += [{**where(s.span), "term": s.heading,
+                     "preview": self._preview(s.text, s.span)}
                     for s in concept.sections]
         # A file link to no note (dead) or out of the notes (elsewhere) names no concept; a
         # wanted page is under "wanted" (it was under both), and a link to the concept itself
@@ -221,7 +237,7 @@ class Tools:
     def ask(self, question: str) -> dict[str, Any]:
         with self.lock:
             answer = self.kb.ask(question)
-        citations = [{"n": c.n, **where(c.span), "quote": preview(c.quote, 600),
+        citations = [{"n": c.n, **where(c.span), "quote": self._preview(c.quote, c.span, 600),
                       **({"concept": c.concept, "concept_id": c.concept_id} if c.concept else {})}
                      for c in answer.citations]
         return capped({"answer": answer.answer, "abstained": answer.abstained,

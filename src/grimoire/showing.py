@@ -401,6 +401,47 @@ class NoteFiles:
         return real if real is not None and real.is_file() else None
 
 
+# The formats whose notes escape a dollar as `\$`: those that write `$…$` formulas (Markdown's
+# backslash escape, MathJax's `processEscapes`, LaTeX's `\$`). Elsewhere (a text file, an Org,
+# reST or wiki page) a `\$` is written as meant: a regex `^\$` in a note's prose lost its
+# backslash on the text faces (review53d).
+DOLLAR_ESCAPES = frozenset({"markdown", "obsidian", "notebook", "glossary", "latex", "html"})
+KEPT_ESCAPE = "\\$"  # in `as_written`: the text's `\$` are shown so, not as a dollar sign
+
+
+def as_written(files: NoteFiles, spans: Sequence[Span], shown: str) -> frozenset[str]:
+    """What of `shown` (a snippet, an answer, a preview, a card's text, quoted from the lines
+    of `spans`) every face shows as the note writes it: each `$…$` those lines write in code
+    spans only (`code_formulas`: the text as read keeps a code span's words without its
+    backticks, and snippets, answers, MCP's previews and Anki's cards drew them as formulas),
+    and `KEPT_ESCAPE` when the spans' files are known and none is of a format that escapes a
+    dollar (`DOLLAR_ESCAPES`). Read only when `shown` holds a `$`."""
+    if "$" not in shown:
+        return frozenset()
+    found: set[str] = set()
+    known = files.known()
+    formats = {r.format for span in spans[:20] if (r := known.get(span.path)) is not None}
+    if formats and not formats & DOLLAR_ESCAPES and KEPT_ESCAPE in shown:
+        found.add(KEPT_ESCAPE)
+    for span in spans[:20]:
+        record = known.get(span.path)
+        if record is None or record.format not in CODE_SPAN_FORMATS:
+            continue
+        src = files.text(span.path)
+        if src is not None:
+            found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
+    return frozenset(found)
+
+
+def code_marked(text: str, code: frozenset[str]) -> str:
+    """`text` (plain words for an assistant) with each formula of `code` (`as_written`) back in
+    the backticks its note writes around it: MCP's previews gave a README's "`$...$`" as a
+    formula to read."""
+    if not code - {KEPT_ESCAPE}:
+        return text
+    return FORMULA.sub(lambda m: f"`{m.group(0)}`" if m.group(0) in code else m.group(0), text)
+
+
 # -- what a concept says -------------------------------------------------------------------------
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 import grimoire
+from grimoire.mcp_server import Tools
 from grimoire.model import Answer
 from grimoire.showing import FORMULA, code_formulas
 from grimoire.web.app import answer_html, snippet_html
 from grimoire.web.render import Renderer, math_text
+from tests.export.test_anki import _notes
 from tests.web.conftest import make_app
 
 
@@ -30,6 +33,10 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
     # review53d: LaTeX quotes with two backticks, not code: its formula was drawn as code
     (notes / "step.tex").write_text("\\section{Learning rate}\nThe ``step size $\\eta$'' of "
                                     "gradient descent and its ``schedule'' set its pace.\n")
+    (notes / "anchors.txt").write_text("Anchors\n\nThe regex ^\\$ matches an empty line, "
+                                       "\\$HOME a variable.\n")
+    (notes / "delimiters.md").write_text("# Delimiters\n\nDelimiters mark inline math: a template "
+                                         "writes `$x$` for it. It costs \\$5 a month.\n")
     line = next(x for x in (seeds / "README.md").read_text().splitlines() if "`$...$`" in x)
     assert code_formulas(line) == {"$...$"}
     assert code_formulas(line + " and $...$ outside") == frozenset()  # written as math too
@@ -52,6 +59,23 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
                 "q": "How does the Grimoire glossary copy write inline LaTeX?"}).text
             answer = asked[asked.index('class="answer-text"'):asked.index("</ol>")]
             assert "<code>$...$</code>" in answer and "<math" not in answer, answer
+            # round 54: a text file escapes no dollar (its regex keeps its backslash), a
+            # Markdown note does ("costs \\$5" is a price)
+            for q, shown in (("regex anchors empty line", r"^\$ matches"),
+                             ("delimiters costs month", "</mark> $5 a ")):
+                found = client.get("/search", params={"q": q, "mode": "lexical"}).text
+                snippet = re.findall(r'<p class="snippet">(.*?)</p>', found, re.S)[0]
+                assert shown in snippet, snippet
+        # round 54: MCP's previews and Anki's card show a code span's formula as code too
+        tools = Tools(kb, threading.Lock())
+        found = tools.search("Inline LaTeX", mode="lexical")["results"]
+        assert any("`$...$`" in r.get("preview", "") for r in found), found
+        told = tools.show("Delimiters")["sources"]
+        assert "a template writes `$x$` for it" in told[0]["preview"], told
+        kb.export("anki", tmp_path / "deck.apkg")
+        cards = [f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
+                 if f[0] == "Delimiters"]
+        assert "writes <code>$x$</code> for it" in cards[0][1], cards
     finally:
         kb.close()
     # as before where nothing says it is code

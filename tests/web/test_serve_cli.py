@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from click.testing import CliRunner
 
 from grimoire.cli import main
 from tests._child import readline
+from tests.web.test_stream import StandIn
 
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
 
@@ -47,9 +51,34 @@ def test_a_missing_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+class Endless(StandIn):
+    """A model that writes a long answer, a piece every 50 ms, while its client listens (5,000
+    pieces: minutes); it counts the pieces it sent."""
+
+    sent = 0
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server names it so)
+        self.begin()
+        paced = threading.Event()
+        for _ in range(5000):
+            try:
+                self.piece("More words. ")
+            except OSError:
+                return
+            Endless.sent += 1
+            paced.wait(0.05)
+
+
 @pytest.mark.sqlite_only(reason="another process opens the file by its path")
-def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
-    proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_db), "serve", "--port", "0"],
+def test_port_0_announces_the_port_it_serves_on(examples_and_seed_db: Path) -> None:
+    """Round 54 too: SIGTERM (or Ctrl-C) while an answer streams ends it with the words so far
+    and an event saying why; uvicorn waited for the answer to be written to its end. (A store
+    without vectors: the child loads no embedding model to find the passages.)"""
+    model = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    proc = subprocess.Popen([GRIMOIRE, "--db", str(examples_and_seed_db), "serve", "--port", "0",
+                             "--llm", f"http://127.0.0.1:{model.server_address[1]}/v1",
+                             "--model", "test"],
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
         line = readline(proc, proc.stderr)
@@ -66,8 +95,25 @@ def test_port_0_announces_the_port_it_serves_on(examples_db: Path) -> None:
                 time.sleep(0.1)
         else:
             raise AssertionError(f"nothing answers on the announced port {port}")
+        events: list[str] = []
+        said = b""
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ask/stream?q=what+does+"
+                                    "LoRA+train", timeout=600) as stream:
+            for raw in stream:
+                if raw.startswith(b"event: "):
+                    events.append(raw[7:].decode().strip())
+                    if events.count("text") == 3:
+                        proc.send_signal(signal.SIGTERM)
+                elif raw.startswith(b"data: "):
+                    said = raw
+        proc.wait(timeout=120)  # stopped (uvicorn raises the signal again once shut down)
+        assert events[:3] == ["text"] * 3 and events[-1] == "error", events
+        assert b"Grimoire is shutting down" in said, said
+        assert Endless.sent < 5000
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         if proc.stderr:
             proc.stderr.close()
+        model.shutdown()
+        model.server_close()

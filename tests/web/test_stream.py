@@ -27,21 +27,33 @@ def llm_url() -> Iterator[str]:
     httpd.server_close()
 
 
-class Cut(BaseHTTPRequestHandler):
-    """A model whose reply breaks off: two pieces, then the connection closes (a server
-    stopped, a proxy's timeout)."""
+class StandIn(BaseHTTPRequestHandler):
+    """A stand-in model's server, quiet: `begin` reads the request and opens the reply's
+    event stream, `piece` writes one piece of the answer."""
 
     def log_message(self, *args: object) -> None:
         return
 
-    def do_POST(self) -> None:
+    def begin(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+
+    def piece(self, text: str) -> None:
+        chunk = {"choices": [{"delta": {"content": text}, "finish_reason": None}]}
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.flush()
+
+
+class Cut(StandIn):
+    """A model whose reply breaks off: two pieces, then the connection closes (a server
+    stopped, a proxy's timeout)."""
+
+    def do_POST(self) -> None:
+        self.begin()
         for piece in ("Low-rank adaptation ", "trains "):
-            chunk = {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.piece(piece)
         self.close_connection = True
 
 

@@ -17,13 +17,15 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from grimoire._api_args import scalars
-from grimoire.export.base import Exporter, definitions
+from grimoire.export.base import Exporter, NamedLine, definitions
+from grimoire.model import Span
 from grimoire.resolve.types import Concept
-from grimoire.showing import FORMULA, Said, unprinted
+from grimoire.showing import FORMULA, NoteFiles, Said, as_written, unprinted
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -51,13 +53,14 @@ def _field(text: str) -> str:
 _ITEM_LINE = re.compile(r"\n(?=(?:[-*+•]|\d{1,3}[.)])\s)")  # a line break before a list item
 
 
-def _math_field(text: str) -> str:
+def _math_field(text: str, code: frozenset[str] = frozenset()) -> str:
     """`_field` with each `$…$` and `$$…$$` formula put in the delimiters Anki's MathJax reads,
     `\\(…\\)` and `\\[…\\]`: a card showed `$\\odot$` as typed (round 36, a glossary with
     math), without what prints nothing (`unprinted`: MathJax drew `\\pause` in red). The
     formulas are found as the web page finds them; a blank line between paragraphs
     is a break (the card ran them together), and so is a line that opens a list item (a
-    note's opening words keep them one a line, `showing.opening`)."""
+    note's opening words keep them one a line, `showing.opening`). A `$…$` of `code` (its
+    note writes it in a code span, `showing.as_written`) is code, as on every other face."""
     def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
         return _ITEM_LINE.sub("<br>", re.sub(r"\n\s*\n", "<br><br>", _field(part)))
 
@@ -65,6 +68,10 @@ def _math_field(text: str) -> str:
     last = 0
     for m in FORMULA.finditer(text):
         pieces.append(prose(text[last:m.start()]))
+        if m.group(0) in code:
+            pieces.append(f"<code>{_field(m.group(0))}</code>")
+            last = m.end()
+            continue
         display, inline = m.group(1), m.group(2)
         tex = unprinted(display.strip() if display is not None else inline)
         if tex.strip():  # `$\pause$` alone is nothing to draw
@@ -75,7 +82,8 @@ def _math_field(text: str) -> str:
     return "".join(pieces)
 
 
-def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
+def _note_fields(concept: Concept, shown: Sequence[Said] | None = None,
+                 files: Callable[[str, Span], frozenset[str]] | None = None
                  ) -> tuple[str, str, str] | None:
     """Name, definitions, sources; None when no source says anything (a card without a
     back). With `shown` (`Grimoire.said`), a page with no definition says its opening words:
@@ -83,9 +91,24 @@ def _note_fields(concept: Concept, shown: Sequence[Said] | None = None
     said = definitions(concept) if shown is None else [(s.text, s.span) for s in shown]
     if not said:
         return None
-    texts = "<br><br>".join(_math_field(text) for text, _ in said)
+    texts = "<br><br>".join(_math_field(text, files(text, span) if files else frozenset())
+                            for text, span in said)
     sources = "<br>".join(_field(str(span)) for _, span in said)
     return _field(concept.label), texts, sources
+
+
+def _as_written(line: object) -> Callable[[str, Span], frozenset[str]] | None:
+    """`showing.as_written` over the notes `line` reads (`NoteFiles.line`, as `Grimoire.export`
+    gives it, each note asked by its name inside its folder: `NamedLine`), or None."""
+    path = line.path if isinstance(line, NamedLine) else None
+    files = getattr(line.read if isinstance(line, NamedLine) else line, "__self__", None)
+    if not isinstance(files, NoteFiles):
+        return None
+    notes = files
+
+    def written(text: str, span: Span) -> frozenset[str]:
+        return as_written(notes, [replace(span, path=path(span.path)) if path else span], text)
+    return written
 
 
 def write(concepts: Iterable[Concept], path: Path, *, line: object = None,
@@ -101,8 +124,9 @@ def write(concepts: Iterable[Concept], path: Path, *, line: object = None,
                             '<div class="source">{{Source}}</div>'}],
         css=_CSS)
     deck = genanki.Deck(DECK_ID, DECK_NAME)
+    written = _as_written(line)
     for concept in concepts:
-        fields = _note_fields(concept, said(concept) if said is not None else None)
+        fields = _note_fields(concept, said(concept) if said is not None else None, written)
         if fields is not None:
             deck.add_note(genanki.Note(model=model, fields=list(fields), guid=guid(concept.key)))
     _write_package(genanki.Package(deck), path)

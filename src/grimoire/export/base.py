@@ -166,12 +166,10 @@ def _named(concepts: Iterable[Concept], line: Callable[[str, int], str] | None,
     """The concepts, `line` and `said` of an export with every note named by `names`;
     `line` is still asked by the note's own path."""
     paths = {name: path for path, name in names.items()}
-    named_line = named_said = None
+    named_line: Callable[[str, int], str] | None = None
+    named_said = None
     if line is not None:
-        read = line
-
-        def named_line(name: str, n: int) -> str:
-            return read(paths.get(name, name), n)
+        named_line = NamedLine(line, paths)
     # `said` is asked of each concept as read, its notes by their paths (`Grimoire.said`
     # reads a title's note by its path: a renamed one found nothing, round 50), then named
     read_as: dict[str, Concept] = {}
@@ -186,6 +184,22 @@ def _named(concepts: Iterable[Concept], line: Callable[[str, int], str] | None,
             read_as[concept.id] = concept
         return renamed(concept, names)
     return (named(c) for c in concepts), named_line, named_said
+
+
+@dataclass(frozen=True, slots=True)
+class NamedLine:
+    """`line` asked by a note's name inside its ingested folder (`note_names`), as an export
+    names its notes; `path` gives the note's own path back (Anki's deck reads a quoted
+    note's code spans, `showing.as_written`)."""
+
+    read: Callable[[str, int], str]
+    paths: Mapping[str, str]  # name -> path
+
+    def __call__(self, name: str, n: int) -> str:
+        return self.read(self.path(name), n)
+
+    def path(self, name: str) -> str:
+        return self.paths.get(name, name)
 
 
 def _clear_scratch(target: Path) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import FORMULA, halves, in_part, same_as
+from grimoire.showing import DOLLAR_ESCAPES, FORMULA, KEPT_ESCAPE, halves, in_part, same_as
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
@@ -67,6 +67,7 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     app.add_middleware(GuardMiddleware, guard=guard)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.stop_streams = site.stop_streams  # `serve` calls it as it is asked to stop
     env = templates.env
     env.globals.update(href=concept_href, at=site.at, source_href=source_href, site=site,
                        llm=bool(site.settings.llm), safe_url=safe_url,
@@ -389,8 +390,12 @@ def _not_found(e: NotFound, name: str) -> JSONResponse:
 
 def _md_filter(site: Site) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
-        if format not in MARKDOWN_FORMATS:
-            return site.renderer.text(text, displays=format == "latex")
+        if format not in MARKDOWN_FORMATS:  # a section's text comes as "text": its file's
+            # format says whether a `\$` is a dollar sign (`showing.DOLLAR_ESCAPES`)
+            record = site.files.known().get(path) if "\\$" in text else None
+            kept = record is not None and record.format not in DOLLAR_ESCAPES
+            return site.renderer.text(text, displays=format == "latex",
+                                      code=frozenset({KEPT_ESCAPE}) if kept else frozenset())
         return site.renderer.markdown(
             text, (lambda target: site.files.image_url(path, target)) if path else None)
     return md
@@ -455,6 +460,12 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
         if not gone.is_set():
             loop.call_soon_threadsafe(queue.put_nowait, said)
 
+    def stop() -> None:  # the server stops (`Site.stop_streams`, from a signal handler)
+        loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": STOPPED}))
+
+    site.streams.add(stop)
+    if site.stopping:
+        stop()
     threading.Thread(target=work, daemon=True).start()
     try:
         while True:
@@ -463,7 +474,11 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
             if kind != "text":
                 return
     finally:
-        gone.set()
+        site.streams.discard(stop)
+        gone.set()  # the model's next piece stops it (`on_text`)
+
+
+STOPPED = "The answer stopped here: Grimoire is shutting down. Ask again once it runs again."
 
 
 class _PageGoneError(Exception):

@@ -21,6 +21,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
+from xml.etree.ElementTree import Element
 
 import nh3
 from defusedxml import ElementTree
@@ -40,6 +41,7 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _MARKS,
     _WIKILINK,
     DISPLAY_MATH,
+    KEPT_ESCAPE,
     link_label,
     open_formula_cut,
     quote_words,
@@ -190,9 +192,39 @@ def math_html(tex: str, display: bool = False) -> Markup:
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(tex, display)
+    _primes_inline(tree)
     parts: list[str] = []
     _rebuild(tree, parts, depth=0, display=display)
     return Markup("".join(parts))
+
+
+_PRIMES = frozenset("\u2032\u2033\u2034\u2057")  # the primes, as latex2mathml writes `'`
+
+
+def _primes_inline(tree: Element) -> None:
+    """Each `W'` (latex2mathml: `<msup><mi>W</mi><mi>&#x2032;</mi></msup>`) as the base, then its
+    prime beside it: the prime glyph is drawn raised already, and as a superscript a browser
+    raised it once more, a small tick above the letter (LoRA's `W' = W + ΔW`; faces53). A
+    subscript stays with the base (`W'_0`: the prime after `<msub>`)."""
+    for parent in list(tree.iter()):
+        for i, child in reversed(list(enumerate(parent))):  # from the end: a `W'` takes 2
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag not in ("msup", "msubsup") or len(child) != (2 if tag == "msup" else 3):
+                continue
+            script = child[-1]
+            while script.tag.endswith("mrow") and len(script) == 1:
+                script = script[0]
+            if len(script) or not script.text or not set(script.text) <= _PRIMES:
+                continue
+            space = child.tag[:-len(tag)]  # the namespace, as `{…}`
+            prime = Element(space + "mo", {"lspace": "0em", "rspace": "0em"})
+            prime.text, prime.tail = script.text, child.tail
+            base = child[0]
+            if tag == "msubsup":
+                base = Element(space + "msub")
+                base.extend(child[:2])
+            base.tail = None
+            parent[i:i + 1] = [base, prime]
 
 
 # A length in a physical unit (`\\hspace{0.5in}`, which a course's notes put between two
@@ -315,20 +347,21 @@ class Renderer:
         maths: list[Markup] = env["math"]
         return Markup(_MATH_SLOT.sub(lambda m: _slot(maths, m), out))
 
-    def text(self, text: str, *, displays: bool = False) -> Markup:
+    def text(self, text: str, *, displays: bool = False,
+             code: frozenset[str] = frozenset()) -> Markup:
         """Text that is not Markdown (a glossary, a wiki page, a Sphinx page as read):
         paragraphs at blank lines, a run of lines that open with `- `, `* `, `• ` or `1. ` a
         list, `$…$` and `$$…$$` rendered, a code passage as the reader fenced it
         (`fences.fenced`) a code block, everything else escaped. With `displays` (a LaTeX
         file's text, whose reader writes `$$…$$` for display math only) every `$$…$$` is
-        display, inside a sentence too (`math_text`)."""
+        display, inside a sentence too (`math_text`, as its `code`)."""
         out: list[str] = []
         for lang, piece in code_pieces(text):
             if lang is not None:
                 cls = f' class="language-{html.escape(lang)}"' if lang else ""
                 out.append(f"<pre><code{cls}>{html.escape(piece)}</code></pre>")
             else:
-                out.extend(_blocks(p.strip(), displays)
+                out.extend(_blocks(p.strip(), displays, code)
                            for p in re.split(r"\n\s*\n", piece) if p.strip())
         return Markup("\n".join(out))
 
@@ -340,7 +373,7 @@ class Renderer:
 _ITEM = re.compile(r"(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")  # a list item's marker
 
 
-def _blocks(paragraph: str, displays: bool = False) -> str:
+def _blocks(paragraph: str, displays: bool = False, code: frozenset[str] = frozenset()) -> str:
     """One paragraph of plain text as HTML: its lines joined by `<br>`, except a run of two
     or more lines that open with the same kind of list marker (or a paragraph of one such
     line), which is a list, and a run of two or more lines of code after prose
@@ -350,10 +383,10 @@ def _blocks(paragraph: str, displays: bool = False) -> str:
     runs: list[tuple[str | None, list[str]]] = []  # ("ul" | "ol" | "pre" | None, lines)
     inside = False
     lines = paragraph.split("\n")
-    code = code_lines(lines)
+    coded = code_lines(lines)
     for i, line in enumerate(lines):
         m = None if inside else _ITEM.match(line.strip())
-        kind = "pre" if i in code and not inside else \
+        kind = "pre" if i in coded and not inside else \
             None if m is None else "ol" if m.group(1) else "ul"
         if runs and runs[-1][0] == kind:
             runs[-1][1].append(line)
@@ -371,14 +404,15 @@ def _blocks(paragraph: str, displays: bool = False) -> str:
     out = []
     for kind, lines in merged:
         if kind is None:
-            out.append("<p>" + str(math_text("\n".join(lines), displays=displays)
+            out.append("<p>" + str(math_text("\n".join(lines), displays=displays, code=code)
                                    ).replace("\n", "<br>") + "</p>")
         elif kind == "pre":
             body = html.escape("\n".join(lines))
             out.append(f"<pre><code>{body}</code></pre>")
         else:
             items = "".join(
-                f"<li>{math_text(_ITEM.sub('', x.strip(), count=1), displays=displays)}</li>"
+                f"<li>{math_text(_ITEM.sub('', x.strip(), count=1), displays=displays, code=code)}"
+                "</li>"
                 for x in lines)
             out.append(f"<{kind}>{items}</{kind}>")
     return "\n".join(out)
@@ -566,18 +600,19 @@ def _inline(text: str, code: frozenset[str] = frozenset()) -> Markup:
     pieces: list[str] = []
     last = 0
     for m in _INLINE_MATH.finditer(text):
-        pieces.append(_prose(text[last:m.start()]))
+        pieces.append(_prose(text[last:m.start()], KEPT_ESCAPE in code))
         pieces.append(f"<code>{html.escape(m.group(0))}</code>" if m.group(0) in code
                       else str(math_html(m.group(1))))
         last = m.end()
-    pieces.append(_prose(text[last:]))
+    pieces.append(_prose(text[last:], KEPT_ESCAPE in code))
     return Markup("".join(pieces))
 
 
-def _prose(text: str) -> str:
+def _prose(text: str, kept: bool = False) -> str:
     """Text outside formulas, escaped, an escaped dollar (`\\$`) shown as the sign: a
-    glossary's "costs \\$5" showed its backslash (round 53)."""
-    return html.escape(text.replace("\\$", "$"))
+    glossary's "costs \\$5" showed its backslash (round 53); but `kept` (a note of a format
+    that escapes no dollar, `showing.as_written`): a regex's `^\\$` keeps it."""
+    return html.escape(text if kept else text.replace("\\$", "$"))
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:

@@ -22,7 +22,7 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import CODE_SPAN_FORMATS, Said, code_formulas, plain, told_apart
+from grimoire.showing import Said, as_written, plain, told_apart
 from grimoire.web import layout
 from grimoire.web.render import Renderer, concept_href, math_text, whole_formulas
 from grimoire.web.sources import SourceFiles
@@ -130,6 +130,18 @@ class Site:
         self._checks = 0  # lints under way or waiting for the store (`health`)
         self._checked: tuple[int, int] = (0, 0)  # the passages and entries the first reads
         self._checks_lock = threading.Lock()
+        # Each streamed answer under way, by what ends it (`stop_streams`)
+        self.streams: set[Callable[[], None]] = set()
+        self.stopping = False
+
+    def stop_streams(self) -> None:
+        """End every streamed answer under way, and any asked from now on, with the words
+        sent so far and an event saying why: the server is stopping (`serve`'s SIGTERM or
+        Ctrl-C), and uvicorn waited for a long answer to be written to the end (review53d).
+        Called from a signal handler: it only flags and posts to the streams' loop."""
+        self.stopping = True
+        for stop in list(self.streams):
+            stop()
 
     def call(self, fn: Callable[[], T]) -> T:
         """Run one API call under the lock (one SQLite connection for all requests)."""
@@ -318,17 +330,9 @@ class Site:
         return {s.entry_id: s for s in said if s.kind == "opening" and s.entry_id is not None}
 
     def code_of(self, spans: list[Span], shown: str) -> frozenset[str]:
-        """The `$…$` that the lines of `spans` write in code spans only (`code_formulas`),
-        when `shown` (a snippet, an answer) holds a `$`: the text as read keeps a code span's
-        words without its backticks, and snippets and answers drew them as formulas."""
-        if "$" not in shown:
-            return frozenset()
-        found: set[str] = set()
-        for span in spans[:20]:
-            src = self.files.text(span.path)
-            if src is not None and src.format in CODE_SPAN_FORMATS:
-                found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
-        return frozenset(found)
+        """What of `shown` (a snippet, an answer) the lines of `spans` write as code, or a
+        `\\$` their format does not escape (`showing.as_written`)."""
+        return as_written(self.files, spans, shown)
 
     def sentence(self, span: Span) -> str:
         """The line a link sits on, for "mentioned in" (`mention_line`)."""

@@ -100,9 +100,12 @@
     pop.style.left = Math.max(8, left) + "px";
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
   };
+  // On a phone (under 600 px) no preview: it took the screen's width under the link, and a
+  // search hit's (focused, or tapped) covered the next hit (faces53); the tap opens the page.
+  const roomy = () => document.documentElement.clientWidth >= 600;
   const preview = async (a) => {
     const url = previewOf(a);
-    if (!url || !pop) return;
+    if (!url || !pop || !roomy()) return;
     current = a;
     let data = cache.get(url);
     if (!data) {
@@ -328,15 +331,29 @@
           (p, r, w, h) => ({ x1: p.x - r - 4 - w, x2: p.x - r - 4, y1: p.y - h / 2, y2: p.y + h / 2 })],
       ];
       const pen = document.createElement("canvas").getContext("2d");
+      // On a phone a long name is wrapped at WRAP px (as the style's `text-max-width` wraps
+      // it): "Reinforcement Learning from Human Feedback (RLHF)" on one line ran past the
+      // card's edge (review53d); its lines measured as the canvas draws them.
+      const WRAP = 120;
       const textSize = (n) => {
         const size = parseFloat(n.style("font-size"));
         pen.font = `${n.style("font-weight")} ${size}px ${n.style("font-family")}`;
+        if (narrow && n.style("text-wrap") === "wrap") {
+          const most = WRAP / cy.zoom(), lines = [];
+          for (const word of n.data("label").split(" ")) {
+            const last = lines.length ? lines[lines.length - 1] + " " + word : word;
+            if (lines.length && pen.measureText(last).width <= most) lines[lines.length - 1] = last;
+            else lines.push(word);
+          }
+          return [Math.max(...lines.map((l) => pen.measureText(l).width)) + 2, size * 1.25 * lines.length];
+        }
         const w = pen.measureText(n.data("label")).width + 2;
         return [g.whole && !n.data("deg") ? Math.min(w, 185) : w, size * 1.25];
       };
       const keepLabels = () => {
         hubs.style("font-size", Math.max(12, 13 / cy.zoom()));
         named.style("font-size", Math.max(12, 9 / cy.zoom()));
+        if (narrow) named.style({ "text-wrap": "wrap", "text-max-width": WRAP / cy.zoom() });
         const drawn = [];
         const meets = (b, d) => !(b.x2 <= d.x1 || d.x2 <= b.x1 || b.y2 <= d.y1 || d.y2 <= b.y1);
         // In a graph small enough to name every linked concept, a label covers no other
@@ -345,6 +362,8 @@
           const p = m.position(), r = m.width() / 2;
           return [m, { x1: p.x - r, x2: p.x + r, y1: p.y - r, y2: p.y + r }];
         }) : [];
+        const seen = cy.extent();
+        const inside = (b) => b.x1 >= seen.x1 && b.x2 <= seen.x2 && b.y1 >= seen.y1 && b.y2 <= seen.y2;
         const apart = (b, n, nodes) => !drawn.some((d) => meets(b, d))
           && (!nodes || !dots.some(([m, d]) => m !== n && meets(b, d)));
         labelled.forEach((n) => {
@@ -353,12 +372,16 @@
           // padding, the font's line height) run a little past the measured text
           const grow = (b) => ({ x1: b.x1 - h / 4, x2: b.x2 + h / 4, y1: b.y1 - h / 4, y2: b.y2 + h / 4 });
           const spots = PLACES.map(([style, place]) => [style, grow(place(p, r, w, h))]);
-          const spot = spots.find(([, box]) => apart(box, n, true))
+          // a place inside the view first: a label at the card's edge was cut (review53d)
+          const spot = spots.find(([, box]) => apart(box, n, true) && inside(box))
+            || spots.find(([, box]) => apart(box, n, true))
+            || spots.find(([, box]) => apart(box, n, false) && inside(box))
             || spots.find(([, box]) => apart(box, n, false));
           n.style(spot ? spot[0] : PLACES[0][0]);
           if (spot) drawn.push(spot[1]);
           n.style("text-opacity", spot ? 1 : 0);
         });
+        return drawn;
       };
       // A dot keeps MIN_DOT pixels on screen however far the view is zoomed out: a phone
       // fitted all.db's core at a zoom of about 0.1, and its dots were a pixel, lost in the
@@ -380,6 +403,23 @@
       };
       keepLabels();
       keepDots();
+      // The view opens on every label it draws too: fitted to the dots, four of examples/'
+      // labels ran past the card's edge on a phone, "-Rank Adaptation (LoRA)" (review53d). It
+      // steps out until the drawn labels' boxes fit; a label keeps its size on screen, so it
+      // takes the room it needs from the zoom, and a few steps settle.
+      if (!big && linked.length >= 2) {
+        for (let i = 0; i < 6; i++) {
+          const box = keepLabels().reduce((u, d) => ({ x1: Math.min(u.x1, d.x1), x2: Math.max(u.x2, d.x2),
+            y1: Math.min(u.y1, d.y1), y2: Math.max(u.y2, d.y2) }), shown.boundingBox({ includeLabels: false }));
+          const seen = cy.extent();
+          if (box.x1 >= seen.x1 && box.x2 <= seen.x2 && box.y1 >= seen.y1 && box.y2 <= seen.y2) break;
+          const w = cy.width(), h = cy.height(), pad = 6;
+          const z = Math.min(cy.zoom(), (w - 2 * pad) / (box.x2 - box.x1), (h - 2 * pad) / (box.y2 - box.y1));
+          cy.zoom(z);
+          cy.pan({ x: (w - z * (box.x1 + box.x2)) / 2, y: (h - z * (box.y1 + box.y2)) / 2 });
+          keepDots();
+        }
+      }
       cy.on("zoom", () => { keepLabels(); keepDots(); });
       // The rest in one step once the first part is on screen (in parts of 800, each part
       // drew the whole canvas again: the graph was whole 1-2 s later).

@@ -1,0 +1,58 @@
+"""Round 54 (faces54): on a phone, examples/' graph draws every label it shows whole, inside
+its card, and no hover preview covers the next search hit; a prime is drawn beside its letter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from grimoire.web.render import math_html
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.web.conftest import Running
+
+# The labels drawn whole (`text-opacity` 1) that run past the graph's card
+CUT_LABELS = """() => { const cy = window.grimoireGraph, w = cy.width(), h = cy.height();
+  return cy.nodes().filter((n) => n.style('text-opacity') === '1' && n.data('deg') > 0)
+    .filter((n) => { const b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false });
+      return b.x1 < 0 || b.x2 > w || b.y1 < 0 || b.y2 > h; }).map((n) => n.data('label')); }"""
+
+
+def test_a_phone_cuts_no_graph_label_and_no_preview_covers_the_next_hit(
+        browser: Browser, server: Running) -> None:
+    """faces53's walk and review53d: at 390 wide four labels of examples/' graph ran past its
+    card ("-Rank Adaptation (LoRA)"), and a search hit's preview (its link focused) covered
+    the next hit."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/graph")
+        page.wait_for_selector("#graph[data-ready]", state="attached")
+        assert page.evaluate(CUT_LABELS) == []
+        assert page.evaluate("window.grimoireGraph.nodes().filter((n) => n.data('deg') > 0 "
+                             "&& n.style('text-opacity') === '1').length") >= 15
+        page.goto(server.url + "/search?q=attention&mode=lexical")
+        titles = page.locator(".hit-title.internal")
+        assert titles.count() >= 2
+        titles.first.focus()
+        page.wait_for_load_state("networkidle")  # the preview's fetch, if one is asked
+        pop = page.locator("#popover")
+        nxt = titles.nth(1).bounding_box()
+        if pop.is_visible():
+            box = pop.bounding_box()
+            assert box is not None and nxt is not None
+            assert box["y"] + box["height"] <= nxt["y"] or box["y"] >= nxt["y"] + nxt["height"]
+    finally:
+        context.close()
+
+
+def test_a_prime_is_drawn_beside_its_letter() -> None:
+    """LoRA's `W' = W + ΔW`: latex2mathml wrote the prime (a raised glyph already) as a
+    superscript, and the browser raised it once more, a tick above the W."""
+    for tex, base in (("W' = W + BA", "<mi>W</mi>"), ("f''(x)", "<mi>f</mi>"),
+                      ("W^{\\prime}", "<mi>W</mi>"), ("W'_0", "<msub><mi>W</mi><mn>0</mn></msub>")):
+        drawn = str(math_html(tex))
+        assert "<msup" not in drawn and "<msubsup" not in drawn, (tex, drawn)
+        assert base + '<mo lspace="0em" rspace="0em">' in drawn, (tex, drawn)
+    assert "<msup><mi>x</mi><mn>2</mn></msup>" in str(math_html("x^2"))  # a power as before
