@@ -518,6 +518,8 @@ def ingest(
         # a file inside a folder also given is read once
         jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
         _read_and_store(store, jobs, tally, progress, workers, options)
+        _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers,
+                        options)
         return tally.report()
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
@@ -567,6 +569,7 @@ def ingest(
             store.remove_source(record.path)
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
+    _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers, options)
     return tally.report()
 
 
@@ -896,7 +899,8 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside) \
+        and not _source_failed(store, path) else None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":
@@ -911,6 +915,41 @@ def _plan(
                 known=previous.sha256 if readable and previous is not None else None,
                 forced=forced, problems=_name_problems(file, path, tally), link=link,
                 inside=inside)
+
+
+def _source_failed(store: Store, path: str) -> bool:
+    """Whether the PDF `path` (stored name), built of the `.tex` beside it, has a source whose
+    last read failed: the PDF is then the only copy of its text, and read (read54)."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or ext.lower() != "pdf":
+        return False
+    return any((record := store.source(stem + source)) is not None and record.status == "failed"
+               for source in readers.TEX_SOURCES)
+
+
+def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job]:
+    """The PDFs skipped as built of a `.tex` that has just failed in its reader (one that
+    decodes and fails later: too large, a reader's bug, out of time): their jobs, to read
+    them now. `built_copy` asks only whether the source decodes, before any read; round 53
+    left such a PDF skipped and its text nowhere."""
+    again = []
+    for job in jobs:
+        stem, dot, ext = job.file.rpartition(".")
+        if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES:
+            continue
+        key = job.path[: len(job.path) - len(ext)] + "pdf"
+        built = store.source(key)
+        if built is None or built.reason != readers.BUILT_REASON \
+                or not _source_failed(store, key):
+            continue
+        try:
+            size = os.stat(stem + ".pdf").st_size  # noqa: PTH116 - a text path
+        except OSError:
+            continue
+        tally.add("skipped", -1)  # counted as a copy by the walk, read now
+        again.append(_Job(path=key, root=job.root, file=stem + ".pdf", size=size, existed=False,
+                          link=job.link, inside=job.inside))
+    return again
 
 
 class _Loaded(NamedTuple):

@@ -4,6 +4,12 @@ an ingest reads again: milliseconds a test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import grimoire
+from grimoire import readers
+from grimoire.files import storable
+from tests.conftest import one_page_pdf
 from tests.readers.test_read51 import _md
 
 
@@ -24,3 +30,34 @@ def test_an_r_columns_dollar_is_no_formula() -> None:
             assert [m.tex for p in doc.passages for m in p.math] == formulas, (line, path)
         assert [m.group(2) for m in FORMULA.finditer(line)] == formulas, line
         assert str(Renderer().markdown(line)).count("<math") == len(formulas), line
+
+
+def test_the_pdf_of_a_tex_that_fails_in_its_reader_is_read(tmp_path: Path) -> None:
+    # a `.tex` that decodes but fails once read (here: over the size a note may have) hid the
+    # PDF TeX made of it all the same, and its text was nowhere (round 53 left it: the check
+    # was made before reading). Now the PDF is read after its source failed, the failure
+    # said; once the source reads again, the PDF is a built copy again.
+    from grimoire.readers.base import ReadOptions
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    pdf = one_page_pdf([(20, "Gradient clipping"), (11, "Clip the norm before each step.")],
+                       producer="pdfTeX-1.40.25")
+    (notes / "clip.pdf").write_bytes(pdf)
+    body = "Gradient clipping caps the norm of the gradient before each step.\n" * 200
+    (notes / "clip.tex").write_text("\\documentclass{article}\n\\begin{document}\n"
+                                    "\\section{Gradient clipping}\n" + body + "\\end{document}\n")
+    small = ReadOptions(max_bytes=len(pdf) + 1024)
+    assert (notes / "clip.tex").stat().st_size > small.max_bytes
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        report = kb.ingest(notes, embed=False, options=small)
+        assert [f.path for f in report.failures] == [storable(str(notes / "clip.tex"))]
+        assert [s.status for s in kb.sources() if s.path.endswith("clip.pdf")] == ["ok"]
+        assert report.added == 1 and report.skipped == 0, report
+        again = kb.ingest(notes, embed=False, options=small)  # stays read, and is unchanged
+        assert again.unchanged == 1 and again.skipped == 0, again
+        assert [s.status for s in kb.sources() if s.path.endswith("clip.pdf")] == ["ok"]
+        kb.ingest(notes, embed=False)  # the source reads: the PDF is its copy
+        kb.ingest(notes, embed=False)
+        sources = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
+        assert sources["clip.tex"][0] == "ok", sources
+        assert sources["clip.pdf"] == ("skipped", readers.BUILT_REASON), sources

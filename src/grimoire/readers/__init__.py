@@ -225,8 +225,9 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # a saved web page and a note of one name are two notes. nbconvert's `x.html` and its slides
 # `x.slides.html` from `x.ipynb` (round 49, qa49: a course's demo notebook and its page, two
 # concepts, the page's named with the pilcrow of its heading's anchor).
+TEX_SOURCES = (".tex", ".ltx")  # the sources of a PDF TeX makes beside them
 _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
-             ".slides.html": (".ipynb",), ".pdf": (".tex", ".ltx"), ".ipynb": (".org",)}
+             ".slides.html": (".ipynb",), ".pdf": TEX_SOURCES, ".ipynb": (".org",)}
 
 
 def built_copy(path: str, within: str = "") -> bool:
@@ -345,7 +346,8 @@ def _source_reads(source: str) -> bool:
     """Whether the note `source` (`x.tex` beside the PDF built of it) is text the readers
     can decode: one that fails ("not UTF-8, and its encoding cannot be told", binary data)
     leaves the PDF the only copy of its text, so the PDF is read (round 52 left it skipped,
-    its text nowhere). A source that decodes and fails later, in its reader, still hides it."""
+    its text nowhere). One that decodes and fails later, in its reader, is told after the
+    read (`ingest._built_of_failed`; read54)."""
     data = _head_bytes(source, _SOURCE_BYTES + 1)
     if len(data) > _SOURCE_BYTES:
         return True
