@@ -61,3 +61,54 @@ def test_the_pdf_of_a_tex_that_fails_in_its_reader_is_read(tmp_path: Path) -> No
         sources = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
         assert sources["clip.tex"][0] == "ok", sources
         assert sources["clip.pdf"] == ("skipped", readers.BUILT_REASON), sources
+
+
+def _book(root: Path, transpose: str) -> Path:
+    """A book whose main file defines `\\T` and reads in a chapter that uses it."""
+    (root / "chapters").mkdir(parents=True, exist_ok=True)
+    (root / "book.tex").write_text(
+        f"\\documentclass{{book}}\n\\newcommand{{\\T}}{{{transpose}}}\n\\begin{{document}}\n"
+        "\\include{chapters/projection}\n\\end{document}\n")
+    chapter = root / "chapters" / "projection.tex"
+    chapter.write_text(
+        "\\chapter{Projections}\n\\section{Orthogonal projection}\n"
+        "An orthogonal projection maps a vector onto the column space of $A$ by "
+        "$A (A\\T A)^{-1} A\\T$, the nearest point there.\n")
+    return chapter
+
+
+def _stored_formulas(kb: grimoire.Grimoire) -> str:
+    return " ".join(str(e.entry.definition) for e in kb.entry("Orthogonal projection"))
+
+
+def test_a_chapter_is_read_again_when_its_main_files_macros_change(tmp_path: Path) -> None:
+    # a chapter takes `\T` from its book's main file (read53), but the stored reading kept
+    # the old meaning after the main file changed it: only the chapter's own bytes said it
+    # changed (round 53 left it). Its hash now covers the macros it takes.
+    notes = tmp_path / "notes"
+    _book(notes, "^{\\top}")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest(notes, embed=False)
+        assert "^{\\top}" in _stored_formulas(kb), _stored_formulas(kb)
+        _book(notes, "^{\\mathsf{T}}")  # the chapter's bytes as they were
+        report = kb.ingest(notes, embed=False)
+        assert report.updated == 2 and report.unchanged == 0, report
+        assert "^{\\mathsf{T}}" in _stored_formulas(kb), _stored_formulas(kb)
+        assert kb.ingest(notes, embed=False).unchanged == 2
+
+
+def test_a_main_file_in_a_folder_beside_the_chapters_gives_them_its_macros(
+        tmp_path: Path) -> None:
+    # `paper/main.tex` reads `\input{../parts/intro}`: the look for a chapter's main file went
+    # up from the chapter only, never into the folder beside it (round 53 left it)
+    (tmp_path / "paper").mkdir()
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "paper" / "main.tex").write_text(
+        "\\documentclass{article}\n\\newcommand{\\E}{\\mathbb{E}}\n\\begin{document}\n"
+        "\\input{../parts/intro}\n\\end{document}\n")
+    intro = tmp_path / "parts" / "intro.tex"
+    intro.write_text("\\section{Expected loss}\nThe risk is $\\E[\\ell(f(x), y)]$ over the "
+                     "data's distribution.\n")
+    doc = readers.read_file("latex", intro.read_bytes(), str(intro))[0]
+    tex = [m.tex for p in doc.passages for m in p.math]
+    assert "{\\mathbb{E}}[\\ell(f(x), y)]" in tex, tex

@@ -763,6 +763,18 @@ def read_file(format: str, data: bytes, path: str) -> list[Document]:
     return [_named(doc) for doc in by_name(format).read(data, path)]
 
 
+def taken_from_others(data: bytes, path: str) -> bytes:
+    """What reading the file `path` of bytes `data` takes from other files, for its hash
+    (`ingest.check`): a LaTeX chapter's main file's macros (`latex.taken_from`), so that the
+    chapter is read again when they change though its own bytes do not (read54); b"" for
+    a file read on its own."""
+    if suffix_of(path).lower() not in TEX_SOURCES:
+        return b""
+    from grimoire.readers import latex
+
+    return latex.taken_from(data, path)
+
+
 def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Document]:
     """`read_file` for a file read as a stream (`StreamReader.stream`)."""
     for doc in reader.stream(file, path):

@@ -1280,6 +1280,7 @@ _MAIN_BYTES = 1 << 18  # of each main file and each file it reads in, for its re
 _NESTED = 3  # how deep a main file's reads are followed (book -> chapter -> section -> ...)
 _READ_FILES = 200  # of one main file's reads, at most
 _FOLDERS_UP = 2  # the chapter's folder and this many above
+_SIBLINGS = 16  # then the folders beside the chapter's, at most this many
 
 
 # `\documentclass[../main.tex]{subfiles}`: a chapter that compiles alone in its main file's
@@ -1298,6 +1299,17 @@ def _main_macros(text: str, path: str) -> str:
     return "" if _DOCUMENT.search(text) else _includers_macros(path)
 
 
+def taken_from(data: bytes, path: str) -> bytes:
+    """The text a reading of the `.tex` file `path` takes from its main file (`_main_macros`,
+    the preamble and what it reads in), for the chapter's hash: its stored reading depends on
+    them. b"" for a file of its own or one that does not decode (its read says why)."""
+    try:
+        text = decode(data, path)
+    except ReadError:
+        return b""
+    return _main_macros(text, path).encode("utf-8", "surrogatepass")
+
+
 def _includers_macros(path: str) -> str:
     r"""The preamble of the main file that reads the chapter at `path` in (`\input`,
     `\include`, `\subfile`), where a book defines its macros once for every chapter; "" if
@@ -1305,10 +1317,11 @@ def _includers_macros(path: str) -> str:
     `\myrank` unexpanded in every formula: `main.tex` defined them and `\include`d the
     chapters. The main file is looked for in the chapter's folder and up to `_FOLDERS_UP`
     above (`chapters/svd.tex` under `book.tex`), by where its reads lead, as TeX looks (from
-    the main file's folder, with or without `.tex`). A chapter is read again when it changes,
-    not when the main file's macros do."""
+    the main file's folder, with or without `.tex`), then in the folders beside the chapter's
+    (`paper/main.tex` reading `\input{../parts/intro}`; read54). A chapter is read again when
+    the main file's macros change (`taken_from` is in its hash)."""
     target = os.path.abspath(path).removesuffix(".tex")  # noqa: PTH100 - a text path
-    folder = os.path.dirname(target)  # noqa: PTH120
+    folder = own = os.path.dirname(target)  # noqa: PTH120
     for _ in range(_FOLDERS_UP + 1):
         main = _reads_in(folder).get(target)
         if main is not None:
@@ -1317,7 +1330,23 @@ def _includers_macros(path: str) -> str:
         if up == folder:
             break
         folder = up
+    for beside in _folders_beside(own):
+        main = _reads_in(beside).get(target)
+        if main is not None:
+            return _preamble(main)
     return ""
+
+
+def _folders_beside(folder: str) -> list[str]:
+    """The folders beside `folder` (in its parent), `_SIBLINGS` of them at most, by name."""
+    parent = os.path.dirname(folder)  # noqa: PTH120
+    try:
+        with os.scandir(parent) as entries:
+            names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    except OSError:
+        return []
+    return [os.path.join(parent, n) for n in names  # noqa: PTH118
+            if os.path.join(parent, n) != folder][:_SIBLINGS]  # noqa: PTH118
 
 
 def _reads_in(folder: str) -> dict[str, str]:
