@@ -112,3 +112,43 @@ def test_a_main_file_in_a_folder_beside_the_chapters_gives_them_its_macros(
     doc = readers.read_file("latex", intro.read_bytes(), str(intro))[0]
     tex = [m.tex for p in doc.passages for m in p.math]
     assert "{\\mathbb{E}}[\\ell(f(x), y)]" in tex, tex
+
+
+def _entries(text: str, path: str) -> list[str]:
+    return [e.term for e in _md(text, path).entries]
+
+
+def test_a_decks_greeting_cover_and_title_slide_are_no_concepts() -> None:
+    # a deck's template README greets ("Welcome to Slidev!"), a course's site greets in its
+    # language ("Willkommen zum Kurs ..."), a deck's cover names the school it was given at,
+    # a page on slides names the deck's "Title Slide": each was a concept (round 53 left them)
+    greeting = ("# Welcome to [Beamerish](https://example.org/beamerish)!\n\nTo start the show, "
+                "install the tool and run it in this folder.\n")
+    assert _entries(greeting, "README.md") == []
+    assert _entries("---\ntitle: \"Willkommen zum Kurs Maschinelles Sehen\"\n---\n\n"
+                    "Hier finden Sie die Folien und Übungen des Kurses.\n", "index.qmd") == []
+    cover = ("---\ntheme: default\ntitle: Applied Statistics Winter School\nsubtitle: Kernels\n"
+             "---\n\n<br>\n\n---\nsrc: ./parts/1_kernels.md\n---\n")
+    assert _entries(cover, "slides.md") == []
+    deck = ("# Writing decks\n\n## Title Slide\n\nThe first slide is made from the page's "
+            "title and author; leave them out to drop it.\n\n## Speaker notes\n\n"
+            "Speaker notes are the text under a slide that only the presenter sees.\n")
+    assert "Title Slide" not in _entries(deck, "docs/decks.md")
+    # a school's subject stays a concept
+    assert "Gradient descent" in _entries(
+        "# Deep Learning Summer School\n\n## Gradient descent\n\nGradient descent moves the "
+        "weights against the gradient.\n", "notes/school.md")
+
+
+def test_a_quizs_headings_in_german_are_no_concepts() -> None:
+    # a German course's exercise sheets head their tasks "Aufgabe 3" and the answers
+    # "Lösung", as an English one "Exercise 3" and "Solution": each was a concept named so,
+    # one of many pages (round 53 left them; a Quarto course's quiz "Quiz & Exam Prep" too)
+    body = ("Berechnen Sie die Ausgabegröße einer Faltung mit einem Filter der Größe 3x3 und "
+            "Schrittweite 2 auf einem Bild von 32x32 Pixeln.")
+    for heading in ("Aufgabe 3", "Lösung", "Lösungen", "Lösung zu Aufgabe 3",
+                    "Übung 2: Faltung", "Prüfungsfragen", "Quiz zur Faltung", "Quiz & Exam Prep",
+                    "Zusammenfassung", "Allgemeine Informationen", "Exercise 3"):
+        assert heading not in _entries(f"# {heading}\n\n{body}\n", "kurs/blatt.md"), heading
+    # a subject named in German stays one
+    assert _entries(f"# Rezeptives Feld\n\n{body}\n", "kurs/blatt.md") == ["Rezeptives Feld"]
