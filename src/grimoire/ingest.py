@@ -304,7 +304,11 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # own /Info alone says a plot, front matter after blank lines only in `.qmd`/`.rmd` or with a
 # title (review53c).
 # 65: a Distill citation written as words keeps its words in the sentence (lead, round 53).
-READ_VERSION = b"grimoire-read-65\x00"
+# 66: R's `df$col and df$other` no formula; a greeting, an event ("... Summer School"), a title
+# slide, a quiz and a German sheet's parts no concept; a deck titled by the course named by its
+# subtitle; `x-handout.pdf`, `x43.pdf` TeX builds of `x.tex`; a main file beside the chapter's
+# folder gives it its macros, and they are in its hash (read54).
+READ_VERSION = b"grimoire-read-66\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -923,8 +927,9 @@ def _source_failed(store: Store, path: str) -> bool:
     stem, dot, ext = path.rpartition(".")
     if not dot or ext.lower() != "pdf":
         return False
-    return any((record := store.source(stem + source)) is not None and record.status == "failed"
-               for source in readers.TEX_SOURCES)
+    renamed = readers.renamed_build_of(path)  # `x-handout.pdf` of `x.tex`
+    return any((record := store.source(s + source)) is not None and record.status == "failed"
+               for s in (stem, *([renamed] if renamed else [])) for source in readers.TEX_SOURCES)
 
 
 def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job]:
@@ -937,19 +942,34 @@ def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job
         stem, dot, ext = job.file.rpartition(".")
         if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES:
             continue
-        key = job.path[: len(job.path) - len(ext)] + "pdf"
-        built = store.source(key)
-        if built is None or built.reason != readers.BUILT_REASON \
-                or not _source_failed(store, key):
-            continue
-        try:
-            size = os.stat(stem + ".pdf").st_size  # noqa: PTH116 - a text path
-        except OSError:
-            continue
-        tally.add("skipped", -1)  # counted as a copy by the walk, read now
-        again.append(_Job(path=key, root=job.root, file=stem + ".pdf", size=size, existed=False,
-                          link=job.link, inside=job.inside))
+        for pdf in _builds_of(stem):
+            key = os.path.join(os.path.dirname(job.path), os.path.basename(pdf))  # noqa: PTH118, PTH119, PTH120
+            built = store.source(key)
+            if built is None or built.reason != readers.BUILT_REASON \
+                    or not _source_failed(store, key):
+                continue
+            try:
+                size = os.stat(pdf).st_size  # noqa: PTH116 - a text path
+            except OSError:
+                continue
+            tally.add("skipped", -1)  # counted as a copy by the walk, read now
+            again.append(_Job(path=key, root=job.root, file=pdf, size=size, existed=False,
+                              link=job.link, inside=job.inside))
     return again
+
+
+def _builds_of(stem: str) -> list[str]:
+    """The PDFs TeX may have built of the source `stem`.tex beside it: `stem`.pdf and those
+    renamed for their use (`readers.renamed_build_of`: `stem`-handout.pdf)."""
+    folder, _, name = stem.rpartition(os.sep)
+    try:
+        names = os.listdir(folder or ".")  # noqa: PTH208 - a text path, once a failed source
+    except OSError:
+        return []
+    found = [f"{stem}.pdf"] if f"{name}.pdf" in names else []
+    return found + [os.path.join(folder, n) for n in sorted(names)  # noqa: PTH118
+                    if n.lower().endswith(".pdf") and n.startswith(name) and n != f"{name}.pdf"
+                    and readers.renamed_build_of(os.path.join(folder, n)) == stem]  # noqa: PTH118
 
 
 class _Loaded(NamedTuple):

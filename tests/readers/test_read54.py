@@ -152,3 +152,47 @@ def test_a_quizs_headings_in_german_are_no_concepts() -> None:
         assert heading not in _entries(f"# {heading}\n\n{body}\n", "kurs/blatt.md"), heading
     # a subject named in German stays one
     assert _entries(f"# Rezeptives Feld\n\n{body}\n", "kurs/blatt.md") == ["Rezeptives Feld"]
+
+
+DECK = ("\\documentclass{{beamer}}\n\\title{{{title}}}\n\\subtitle{{{subtitle}}}\n"
+        "\\begin{{document}}\n\\begin{{frame}}\\titlepage\\end{{frame}}\n"
+        "\\begin{{frame}}{{What it is}}\n{body}\n\\end{{frame}}\n\\end{{document}}\n")
+
+
+def test_a_course_title_over_many_decks_leaves_each_named_by_its_subtitle(
+        tmp_path: Path) -> None:
+    # a course's decks each `\title` the course and `\subtitle` their lecture ("2 - Recurrent
+    # Networks"): nine decks were pages of one name, merged into one concept (round 53 left
+    # it). Where the file's name shares words with the subtitle and none with the title, the
+    # subtitle names the deck, without its order number.
+    course = "Sequence Models and Signal Processing"
+    decks = {"recurrent_networks.tex": ("2 - Recurrent Networks", "An RNN keeps a state."),
+             "attention_intro.tex": ("Introduction to Attention", "Attention weighs inputs."),
+             "kalman_filter.tex": (course, "A Kalman filter tracks a hidden state.")}
+    titles = {}
+    for name, (subtitle, body) in decks.items():
+        title = "Kalman Filters" if name.startswith("kalman") else course
+        text = DECK.format(title=title, subtitle=subtitle, body=body)
+        titles[name] = readers.read_file("latex", text.encode(), f"course/{name}")[0].title
+    assert titles == {"recurrent_networks.tex": "Recurrent Networks",
+                      "attention_intro.tex": "Introduction to Attention",
+                      "kalman_filter.tex": "Kalman Filters"}, titles
+
+
+def test_a_tex_build_renamed_for_print_is_a_copy(tmp_path: Path) -> None:
+    # `deck-handout.pdf` and `deck43.pdf` (the 4:3 print) are pdfTeX's builds of `deck.tex`
+    # beside them, each read as a second copy of the deck (round 53 left them): copies as
+    # `deck.pdf` is. A PDF of a name of its own beside them stays a note.
+    (tmp_path / "deck.tex").write_text(DECK.format(title="Kernels", subtitle="Lecture 4",
+                                                   body="A kernel is an inner product."))
+    pdf = one_page_pdf([(20, "Kernels"), (11, "A kernel is an inner product.")],
+                       producer="pdfTeX-1.40.25")
+    for name in ("deck.pdf", "deck-handout.pdf", "deck43.pdf", "deck_print.pdf",
+                 "decks.pdf", "deck-exercises.pdf", "deck2.pdf"):
+        (tmp_path / name).write_bytes(pdf)
+    built = {n: readers.built_copy(str(tmp_path / n)) for n in
+             ("deck.pdf", "deck-handout.pdf", "deck43.pdf", "deck_print.pdf", "decks.pdf",
+              "deck-exercises.pdf", "deck2.pdf")}
+    assert built == {"deck.pdf": True, "deck-handout.pdf": True, "deck43.pdf": True,
+                     "deck_print.pdf": True, "decks.pdf": False, "deck-exercises.pdf": False,
+                     "deck2.pdf": False}, built

@@ -247,6 +247,10 @@ def built_copy(path: str, within: str = "") -> bool:
                 return True
     if name.casefold().endswith((".html", ".htm")) and _exported_copy(path, within):
         return True
+    if name.casefold().endswith(".pdf") and (source := renamed_build_of(path)) is not None \
+            and _tex_build(path, source, [e for e in TEX_SOURCES
+                                          if os.path.isfile(source + e)]):  # noqa: PTH113
+        return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
     # Beside the folder `x/` (`x.md`), or in it (`x/index.rst`: Nikola copies each page's
@@ -267,12 +271,38 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
-        stem = path[: len(path) - len(built)]
-        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path) \
-            and all(_source_reads(stem + ext) for ext in sources)
+        return _tex_build(path, path[: len(path) - len(built)], sources)
     if built == ".ipynb":
         return _org_notebook(path, path[: len(path) - len(built)] + ".org")
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
+
+
+def _tex_build(pdf: str, stem: str, sources: list[str]) -> bool:
+    """Whether the PDF `pdf` is TeX's build of the sources `stem` + each of `sources`
+    (`.tex`) beside it: they read in the files they name, TeX made it, they decode."""
+    return bool(sources) and all(_inputs_here(stem + ext) for ext in sources) \
+        and _tex_pdf(pdf) and all(_source_reads(stem + ext) for ext in sources)
+
+
+# A TeX build of `x.tex` renamed for its use (read54; round 53, a course kept `clustering43.pdf`
+# beside `clustering.tex` and `clustering.pdf`, the deck printed 4:3): Beamer's handouts and
+# notes, a print, an aspect ratio, its pages two or four up.
+_BUILD_NAME = re.compile(r"(.+?)(?:[-_.]?(?:43|169|1610)|[-_.](?:handouts?|print|notes|article"
+                         r"|trans|compressed|[24]-?up|final))", re.IGNORECASE)
+
+
+def renamed_build_of(pdf: str) -> str | None:
+    """The stem `x` (its path, no extension) of the `.tex` source whose renamed build the
+    PDF at `pdf` is (`x-handout.pdf`, `x43.pdf` beside `x.tex`), when no source of its own
+    name lies beside it; None else."""
+    stem = pdf[: len(pdf) - 4]
+    if any(os.path.isfile(stem + ext) for ext in TEX_SOURCES):  # noqa: PTH113 - a text path
+        return None
+    found = _BUILD_NAME.fullmatch(stem)
+    if found is None or found[1].endswith(("/", "\\")):
+        return None
+    source = found[1]
+    return source if any(os.path.isfile(source + ext) for ext in TEX_SOURCES) else None  # noqa: PTH113
 
 
 # What TeX's PDF writers (pdfTeX, XeTeX's xdvipdfmx, LuaTeX, dvipdfm) put in the /Info

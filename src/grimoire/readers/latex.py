@@ -1224,11 +1224,40 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
     return replace(entry, reason=_SLIDE_CONCEPT)
 
 
+# A lecture's order before its subtitle: "2 - Convolutional Neural Networks"
+_ORDER = re.compile(r"^\s*\d{1,3}\s*[-\u2013\u2014:.)]\s*")
+
+
+def _named_by_subtitle(meta: dict[str, object], path: str) -> None:
+    """A course's decks that each `\\title` the course and `\\subtitle` their lecture
+    (`recurrent_neural_networks.tex`, "Deep Learning and Temporal Data Processing" over "3 -
+    Recurrent Neural Networks") are titled by the subtitle, without its order number, where
+    the file's name shares a word with it and none with the title: nine decks of one title
+    were one concept (round 53, a course's Beamer decks; read54). A deck titled by its topic
+    and subtitled by its course (`clustering.tex`) keeps its title."""
+    title, subtitle = meta.get("title"), meta.get("subtitle")
+    if not isinstance(title, str) or not isinstance(subtitle, str):
+        return
+    topic = _ORDER.sub("", subtitle).strip()
+    mine = [w for w in re.split(r"[\W_]+", PurePath(path).stem.casefold())
+            if len(w) > 2 and not w.isdigit()]
+    if topic and _shares_word(mine, topic) and not _shares_word(mine, title):
+        meta["title"] = topic
+
+
+def _shares_word(mine: list[str], text: str) -> bool:
+    """Whether a word of a file's name is a word of `text`, or the start of one ("intro",
+    "Introduction"), plurals aside."""
+    said = [w.rstrip("s") for w in re.split(r"\W+", text.casefold()) if len(w) > 2]
+    return any(w.rstrip("s") == t or (len(w) > 3 and t.startswith(w)) for w in mine for t in said)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     st = _parse(text, path)
     parsed = st.parsed
     _fill_refs(st)
+    _named_by_subtitle(parsed.front.meta, path)
     own = "\n".join(st.macros)
     # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in,
     # a subfile those of the main file it names
