@@ -1228,20 +1228,27 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
 _ORDER = re.compile(r"^\s*\d{1,3}\s*[-\u2013\u2014:.)]\s*")
 
 
-def _named_by_subtitle(meta: dict[str, object], path: str) -> None:
+def _named_by_subtitle(parsed: Parsed, path: str) -> None:
     """A course's decks that each `\\title` the course and `\\subtitle` their lecture
     (`recurrent_neural_networks.tex`, "Deep Learning and Temporal Data Processing" over "3 -
     Recurrent Neural Networks") are titled by the subtitle, without its order number, where
     the file's name shares a word with it and none with the title: nine decks of one title
     were one concept (round 53, a course's Beamer decks; read54). A deck titled by its topic
-    and subtitled by its course (`clustering.tex`) keeps its title."""
+    and subtitled by its course (`clustering.tex`) keeps its title, and so does a deck with a
+    slide or section of the topic's name: the page would take that name, and the slide's
+    definition would be lost with it (left: the course's title names that deck)."""
+    meta = parsed.front.meta
     title, subtitle = meta.get("title"), meta.get("subtitle")
     if not isinstance(title, str) or not isinstance(subtitle, str):
         return
     topic = _ORDER.sub("", subtitle).strip()
     mine = [w for w in re.split(r"[\W_]+", PurePath(path).stem.casefold())
             if len(w) > 2 and not w.isdigit()]
-    if topic and _shares_word(mine, topic) and not _shares_word(mine, title):
+    if not topic or not _shares_word(mine, topic) or _shares_word(mine, title):
+        return
+    headed = {normalize(h.title) for h in parsed.headings} \
+        | {normalize(p[-1]) for p in parsed.slide_paths if p}
+    if normalize(topic) not in headed:
         meta["title"] = topic
 
 
@@ -1257,7 +1264,7 @@ def read(data: bytes, path: str) -> list[Document]:
     st = _parse(text, path)
     parsed = st.parsed
     _fill_refs(st)
-    _named_by_subtitle(parsed.front.meta, path)
+    _named_by_subtitle(parsed, path)
     own = "\n".join(st.macros)
     # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in,
     # a subfile those of the main file it names
