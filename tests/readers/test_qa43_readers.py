@@ -98,9 +98,8 @@ def test_a_marp_decks_slides_are_sections_of_the_deck_not_topics() -> None:
     assert "Grade Weights" not in terms and "Books to read" not in terms, terms
     assert "Losses and metrics" in terms and "Cross-entropy" in terms, terms
     # A note that is no deck keeps its topics side by side (round 37's notebook of
-    # distributions, each under its own H1). Its greeting is no topic (read54: "Welcome to
-    # ...!" names nothing, and a generic first H1 opens a page of sections, as "Introduction").
-    note = deck.replace("marp: true\n", "").replace("# Welcome to Learning Systems!\n\n", "")
+    # distributions, each under its own H1).
+    note = deck.replace("marp: true\n", "")
     assert "Grade Weights" in [t for t, _ in _entries("markdown", note, "lectures/05/05-losses.md")]
 
 

@@ -935,8 +935,13 @@ def _without_slots(doc: Document) -> Document:
 # Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`), but
 # not a topic's ("Ranking documents", a page bundle's "TF-IDF: weighting words across
 # documents", "Building a glossary": review45a).
+# A front page that greets its reader ("Welcome to Slidev!", a deck template's README;
+# "Willkommen zum Modul ...", a course site's `index.qmd`; read54): the repository's or the
+# site's door, no concept. A note greeting its subject stays ("Welcome to Kubernetes" in
+# `k8s.md`, review42d).
 _COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$"
                                r"|^the\s+(?:[\w-]+\s+){0,3}documents\W*$"
+                               r"|^(?:welcome|willkommen|bienvenue|bienvenid[oa]s?|benvenut[oi])\b"
                                r"|^(?:[\w-]+\s+){0,4}(?<!\ba )(?<!\ban )glossary\W*$",
                                re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})

@@ -1175,9 +1175,6 @@ _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
                    r"|(?:[\w'&-]+ ){0,3}\w*(?:fragen|übungen)")
 
 
-# A greeting ("Welcome to Slidev!", a deck template's README; "Willkommen zum Modul ...", a
-# course site's home page): it names no thing (read54).
-_GREETING = re.compile(r"(?:welcome|willkommen|bienvenue|bienvenid[oa]s?|benvenut[oi])\b")
 # The event a deck was given at, or the course it belongs to ("Data Analysis Summer School"
 # on a Slidev deck's cover, read54): named by the event's kind last, never a thing it teaches.
 _EVENT = re.compile(r".+\s(?:school|course|workshop|bootcamp|boot camp|seminar|hackathon"
@@ -1221,7 +1218,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key) or _GREETING.match(key) or _EVENT.fullmatch(key):
+            or _QUIZ.fullmatch(key) or _EVENT.fullmatch(key):
         return True
     if of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key):
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link
