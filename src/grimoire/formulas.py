@@ -27,13 +27,17 @@ TEX_COMMAND = re.compile(r"\\[A-Za-z]")
 # After a digit a `$` opens a formula of one word ("2$x$") or of TeX ("a 10$\\times$ speedup",
 # "3$\\times 4$"), no blank just inside: "30$/1M tokens, the small one 0.5$/1M" is two prices
 # written after their numbers (review53a: read53 gave the reader this rule, the words
-# between them were a formula in the store and on every face)
+# between them were a formula in the store and on every face). So after a letter: R names a data
+# frame's column `df$col`, and "flights$dep_delay and flights$arr_delay" held the formula "dep_delay
+# and flights" (read54); "R$^2$" is one word. Only an ASCII letter: Chinese or Japanese prose
+# writes a formula right after its last character ("损失$L = x + y$").
 INLINE_MATH = re.compile(
-    r"(?:(?<![\d\\])\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
-    r"|(?<=\d)\$(?=[^\s$]{1,500}\$|(?![\s$])[^$\n]{0,499}\\[A-Za-z][^$\n]{0,499}(?<![\s$])\$))"
+    r"(?:(?<![A-Za-z\d_\\])\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
+    r"|(?<=[A-Za-z\d_])\$(?=[^\s$]{1,500}\$|(?![\s$])[^$\n]{0,499}\\[A-Za-z][^$\n]{0,499}(?<![\s$])\$))"
     r"([^$\n]{1,500})(?<!\\)\$(?!\d)")
 
 _BLANK = re.compile(r"\s")
+_WORD_BEFORE = re.compile(r"[A-Za-z\d_]")  # as `INLINE_MATH`'s lookbehind
 _DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
 
 
@@ -51,7 +55,7 @@ def math_inline(state: StateInline, silent: bool) -> bool:
     if state.src[end:end + 1].isdigit() or not (
             double or inside == inside.strip() or TEX_COMMAND.search(inside)):
         return False
-    if not double and start > 0 and state.src[start - 1].isdigit() and (
+    if not double and start > 0 and _WORD_BEFORE.match(state.src[start - 1]) and (
             inside != inside.strip() or (_BLANK.search(inside) and not TEX_COMMAND.search(inside))):
-        return False  # "30$/1M tokens, the small one 0.5$/1M": prices, as `INLINE_MATH`
+        return False  # "30$/1M tokens, the small one 0.5$/1M": prices; R's `df$col`, as above
     return _DOLLARS(state, silent)

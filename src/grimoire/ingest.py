@@ -307,7 +307,12 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # title (review53c).
 # 65: a Distill citation written as words keeps its words in the sentence (lead, round 53).
 # 66: "Chapter 13 Spectral Clustering" / "Part 4 Classification" named without the unit's number,
-# a heading's one-letter formula a letter of its name ("$L_1$ Regression") (qa54, round 54).
+# a heading's one-letter formula a letter of its name ("$L_1$ Regression"), Sphinx's built site
+# and sphinx-apidoc pages skipped (qa54); R's `df$col and df$other` no formula; a greeting, an
+# event ("... Summer School"), a title slide, a quiz and a German sheet's parts no concept; a deck
+# titled by the course named by its subtitle; `x-handout.pdf`, `x43.pdf` TeX builds of `x.tex`; a
+# main file beside the chapter's folder gives it its macros, and they are in its hash (read54,
+# round 54).
 READ_VERSION = b"grimoire-read-66\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
@@ -522,6 +527,8 @@ def ingest(
         # a file inside a folder also given is read once
         jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
         _read_and_store(store, jobs, tally, progress, workers, options)
+        _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers,
+                        options)
         return tally.report()
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
@@ -571,6 +578,7 @@ def ingest(
             store.remove_source(record.path)
             tally.add("removed")
     _read_and_store(store, jobs, tally, progress, workers, options)
+    _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers, options)
     return tally.report()
 
 
@@ -900,7 +908,8 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside) \
+        and not _source_failed(store, path) else None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":
@@ -915,6 +924,57 @@ def _plan(
                 known=previous.sha256 if readable and previous is not None else None,
                 forced=forced, problems=_name_problems(file, path, tally), link=link,
                 inside=inside)
+
+
+def _source_failed(store: Store, path: str) -> bool:
+    """Whether the PDF `path` (stored name), built of the `.tex` beside it, has a source whose
+    last read failed: the PDF is then the only copy of its text, and read (read54)."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or ext.lower() != "pdf":
+        return False
+    renamed = readers.renamed_build_of(path)  # `x-handout.pdf` of `x.tex`
+    return any((record := store.source(s + source)) is not None and record.status == "failed"
+               for s in (stem, *([renamed] if renamed else [])) for source in readers.TEX_SOURCES)
+
+
+def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job]:
+    """The PDFs skipped as built of a `.tex` that has just failed in its reader (one that
+    decodes and fails later: too large, a reader's bug, out of time): their jobs, to read
+    them now. `built_copy` asks only whether the source decodes, before any read; round 53
+    left such a PDF skipped and its text nowhere."""
+    again = []
+    for job in jobs:
+        stem, dot, ext = job.file.rpartition(".")
+        if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES:
+            continue
+        for pdf in _builds_of(stem):
+            key = os.path.join(os.path.dirname(job.path), os.path.basename(pdf))  # noqa: PTH118, PTH119, PTH120
+            built = store.source(key)
+            if built is None or built.reason != readers.BUILT_REASON \
+                    or not _source_failed(store, key):
+                continue
+            try:
+                size = os.stat(pdf).st_size  # noqa: PTH116 - a text path
+            except OSError:
+                continue
+            tally.add("skipped", -1)  # counted as a copy by the walk, read now
+            again.append(_Job(path=key, root=job.root, file=pdf, size=size, existed=False,
+                              link=job.link, inside=job.inside))
+    return again
+
+
+def _builds_of(stem: str) -> list[str]:
+    """The PDFs TeX may have built of the source `stem`.tex beside it: `stem`.pdf and those
+    renamed for their use (`readers.renamed_build_of`: `stem`-handout.pdf)."""
+    folder, _, name = stem.rpartition(os.sep)
+    try:
+        names = os.listdir(folder or ".")  # noqa: PTH208 - a text path, once a failed source
+    except OSError:
+        return []
+    found = [f"{stem}.pdf"] if f"{name}.pdf" in names else []
+    return found + [os.path.join(folder, n) for n in sorted(names)  # noqa: PTH118
+                    if n.lower().endswith(".pdf") and n.startswith(name) and n != f"{name}.pdf"
+                    and readers.renamed_build_of(os.path.join(folder, n)) == stem]  # noqa: PTH118
 
 
 class _Loaded(NamedTuple):
@@ -938,7 +998,10 @@ def check(job: _Job, max_bytes: int) -> _Read | _Loaded:
                 stream = readers.streaming_reader(path, f.read(readers.SNIFF_BYTES), job.forced)
         if stream is None:
             data = read_capped(job.file, max_bytes, follow=job.link, inside=job.inside or None)
-            sha = hashlib.sha256(_read_as(job) + data).hexdigest()
+            # a chapter's hash covers the macros it takes from its main file: when they
+            # change the chapter is read again (read54; round 53 kept its old reading)
+            sha = hashlib.sha256(_read_as(job) + data
+                                 + readers.taken_from_others(data, job.path)).hexdigest()
         else:
             data, sha = b"", _file_sha256(job)
     except OSError as e:

@@ -225,8 +225,9 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # a saved web page and a note of one name are two notes. nbconvert's `x.html` and its slides
 # `x.slides.html` from `x.ipynb` (round 49, qa49: a course's demo notebook and its page, two
 # concepts, the page's named with the pilcrow of its heading's anchor).
+TEX_SOURCES = (".tex", ".ltx")  # the sources of a PDF TeX makes beside them
 _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
-             ".slides.html": (".ipynb",), ".pdf": (".tex", ".ltx"), ".ipynb": (".org",)}
+             ".slides.html": (".ipynb",), ".pdf": TEX_SOURCES, ".ipynb": (".org",)}
 
 
 def built_copy(path: str, within: str = "") -> bool:
@@ -245,6 +246,10 @@ def built_copy(path: str, within: str = "") -> bool:
             if found and _made_by_its_tool(path, built, found):
                 return True
     if name.casefold().endswith((".html", ".htm")) and _exported_copy(path, within):
+        return True
+    if name.casefold().endswith(".pdf") and (source := renamed_build_of(path)) is not None \
+            and _tex_build(path, source, [e for e in TEX_SOURCES
+                                          if os.path.isfile(source + e)]):  # noqa: PTH113
         return True
     if name.casefold() not in ("index.html", "index.htm") or "/" not in folder:
         return False
@@ -266,12 +271,38 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
     only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
     if built == ".pdf":
-        stem = path[: len(path) - len(built)]
-        return all(_inputs_here(stem + ext) for ext in sources) and _tex_pdf(path) \
-            and all(_source_reads(stem + ext) for ext in sources)
+        return _tex_build(path, path[: len(path) - len(built)], sources)
     if built == ".ipynb":
         return _org_notebook(path, path[: len(path) - len(built)] + ".org")
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
+
+
+def _tex_build(pdf: str, stem: str, sources: list[str]) -> bool:
+    """Whether the PDF `pdf` is TeX's build of the sources `stem` + each of `sources`
+    (`.tex`) beside it: they read in the files they name, TeX made it, they decode."""
+    return bool(sources) and all(_inputs_here(stem + ext) for ext in sources) \
+        and _tex_pdf(pdf) and all(_source_reads(stem + ext) for ext in sources)
+
+
+# A TeX build of `x.tex` renamed for its use (read54; round 53, a course kept `clustering43.pdf`
+# beside `clustering.tex` and `clustering.pdf`, the deck printed 4:3): Beamer's handouts and
+# notes, a print, an aspect ratio, its pages two or four up.
+_BUILD_NAME = re.compile(r"(.+?)(?:[-_.]?(?:43|169|1610)|[-_.](?:handouts?|print|notes|article"
+                         r"|trans|compressed|[24]-?up|final))", re.IGNORECASE)
+
+
+def renamed_build_of(pdf: str) -> str | None:
+    """The stem `x` (its path, no extension) of the `.tex` source whose renamed build the
+    PDF at `pdf` is (`x-handout.pdf`, `x43.pdf` beside `x.tex`), when no source of its own
+    name lies beside it; None else."""
+    stem = pdf[: len(pdf) - 4]
+    if any(os.path.isfile(stem + ext) for ext in TEX_SOURCES):  # noqa: PTH113 - a text path
+        return None
+    found = _BUILD_NAME.fullmatch(stem)
+    if found is None or found[1].endswith(("/", "\\")):
+        return None
+    source = found[1]
+    return source if any(os.path.isfile(source + ext) for ext in TEX_SOURCES) else None  # noqa: PTH113
 
 
 # What TeX's PDF writers (pdfTeX, XeTeX's xdvipdfmx, LuaTeX, dvipdfm) put in the /Info
@@ -345,7 +376,8 @@ def _source_reads(source: str) -> bool:
     """Whether the note `source` (`x.tex` beside the PDF built of it) is text the readers
     can decode: one that fails ("not UTF-8, and its encoding cannot be told", binary data)
     leaves the PDF the only copy of its text, so the PDF is read (round 52 left it skipped,
-    its text nowhere). A source that decodes and fails later, in its reader, still hides it."""
+    its text nowhere). One that decodes and fails later, in its reader, is told after the
+    read (`ingest._built_of_failed`; read54)."""
     data = _head_bytes(source, _SOURCE_BYTES + 1)
     if len(data) > _SOURCE_BYTES:
         return True
@@ -787,6 +819,18 @@ def read_file(format: str, data: bytes, path: str) -> list[Document]:
     return [_named(doc) for doc in by_name(format).read(data, path)]
 
 
+def taken_from_others(data: bytes, path: str) -> bytes:
+    """What reading the file `path` of bytes `data` takes from other files, for its hash
+    (`ingest.check`): a LaTeX chapter's main file's macros (`latex.taken_from`), so that the
+    chapter is read again when they change though its own bytes do not (read54); b"" for
+    a file read on its own."""
+    if suffix_of(path).lower() not in TEX_SOURCES:
+        return b""
+    from grimoire.readers import latex
+
+    return latex.taken_from(data, path)
+
+
 def stream_file(reader: StreamReader, file: BinaryIO, path: str) -> Iterator[Document]:
     """`read_file` for a file read as a stream (`StreamReader.stream`)."""
     for doc in reader.stream(file, path):
@@ -917,8 +961,13 @@ def _without_slots(doc: Document) -> Document:
 # Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`), but
 # not a topic's ("Ranking documents", a page bundle's "TF-IDF: weighting words across
 # documents", "Building a glossary": review45a).
+# A front page that greets its reader ("Welcome to Slidev!", a deck template's README;
+# "Willkommen zum Modul ...", a course site's `index.qmd`; read54): the repository's or the
+# site's door, no concept. A note greeting its subject stays ("Welcome to Kubernetes" in
+# `k8s.md`, review42d).
 _COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$"
                                r"|^the\s+(?:[\w-]+\s+){0,3}documents\W*$"
+                               r"|^(?:welcome|willkommen|bienvenue|bienvenid[oa]s?|benvenut[oi])\b"
                                r"|^(?:[\w-]+\s+){0,4}(?<!\ba )(?<!\ban )glossary\W*$",
                                re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})

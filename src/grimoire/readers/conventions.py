@@ -77,6 +77,17 @@ _PAGE_PARTS = frozenset(
         # introduction, conclusion(s), summary, example(s) as a Russian writer heads them
         # (round 38: a data-science blog's "Выводы" was a concept)
         "введение", "заключение", "выводы", "итоги", "пример", "примеры",
+        # a German course's pages and sheets (read54: a Quarto course's quiz and its
+        # "Allgemeine Informationen"; "Lösung" answers a task as "Solution" does)
+        "einleitung", "einführung", "zusammenfassung", "fazit", "ausblick", "literatur",
+        "literaturverzeichnis", "quellen", "inhalt", "inhaltsverzeichnis", "anhang",
+        "beispiel", "beispiele", "übung", "übungen", "aufgabe", "aufgaben", "lösung",
+        "lösungen", "musterlösung", "musterlösungen", "hausaufgabe", "hausaufgaben",
+        "übungsblatt", "fragen", "prüfungsfragen", "hinweis", "hinweise", "lernziele",
+        "allgemeine informationen", "allgemeines", "organisatorisches", "anmerkungen",
+        # what a deck's slides are, as a page on making decks heads them (read54: a
+        # Quarto course's notes on Quarto had "Title Slide" a concept)
+        "title slide", "title slides", "cover slide", "title page",
         # references, bibliography, closing words, summary, preface, contents, appendix as a
         # Chinese writer heads them (qa47: a wiki's 61 "参考资料" were concepts)
         "参考资料", "参考文献", "结语", "总结", "小结", "前言", "目录", "附录",
@@ -280,10 +291,16 @@ _FLOAT_HEADING = re.compile(
     r"(?:figure|fig\.?|table|tab\.?|appendix|exhibit|listing|algorithm|example|exercise|cell"
     # a German notebook's "Zelle 3 - PyTorch & NeuralForecast" (round 33)
     r"|zelle"
+    # and a German sheet's tasks, their answers, examples, figures and tables (read54)
+    r"|aufgabe|übung|beispiel|lösung|frage|abbildung|abb\.?|tabelle"
     # a course's numbered problems ("Problem 1" in three units' problem sets, round 32)
     r"|problem|question|homework|assignment|task|lab)[\s_]*"
     r"(?:[a-z]|[a-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:\s*[:.\u2013\u2014-]\s.*)?"
-    r"|(?:example|exercise)\s*[:.\u2013\u2014-]\s.*|(?:step|chapter|part)[\s_]*\d{1,3}"
+    r"|(?:example|exercise|aufgabe|übung|beispiel)\s*[:.\u2013\u2014-]\s.*"
+    r"|(?:step|chapter|part|schritt|kapitel|teil)[\s_]*\d{1,3}"
+    # "Lösung zu Aufgabe 3", "Solution to Exercise 2": an answer to a task by its number
+    r"|(?:lösung|solution)\s+(?:zu|zur|of|to|for)\s+(?:aufgabe|übung|exercise|problem|task)"
+    r"\s*\d{1,3}[a-z]?"
     # a proof's or an algorithm's cases by their number ("Case 1" ... "Case 4" of a
     # red-black tree's fix-up, round 38: a course site's notes)
     r"|(?:case|subcase|scenario)\s*\d{1,3}[a-z]?")
@@ -1179,7 +1196,18 @@ _TASK_LIST = re.compile(r"(?:[\w'-]+ ){0,3}(?:to-?dos|to dos|(?:to-?do|to do) li
 # "Questions for Data Exploration and Cleaning", "Questions on X" (round 45: a course deck's
 # `questions.md`, what a student should answer by the end of a topic) are such a sheet too.
 _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
-                   r"|(?:questions|exercises)\s+(?:for|on|about)\s+.+")
+                   r"|(?:questions|exercises)\s+(?:for|on|about)\s+.+"
+                   # a quiz of its subject ("Quiz & Exam Prep", "Quiz: CNNs", "Quiz zur
+                   # Faltung"), the questions of one in German ("Quiz & Prüfungsfragen",
+                   # "Verständnisfragen"; read54: a Quarto course's quiz page was a concept)
+                   r"|quiz(?:zes)?\b\W*(?:(?:&|and|und|on|of|for|zu[mr]?|:)\s+)?.+"
+                   r"|(?:[\w'&-]+ ){0,3}\w*(?:fragen|übungen)")
+
+
+# The event a deck was given at, or the course it belongs to ("Data Analysis Summer School"
+# on a Slidev deck's cover, read54): named by the event's kind last, never a thing it teaches.
+_EVENT = re.compile(r".+\s(?:school|course|workshop|bootcamp|boot camp|seminar|hackathon"
+                    r"|lecture series)")
 
 
 # A word of the page's furniture written with a letter left out or two letters swapped
@@ -1219,7 +1247,7 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
     if key in words or key in _misspellings(words) or _COURSE_HEADING.search(key) \
             or _SETUP_STEP.match(key) \
             or _FLOAT_HEADING.fullmatch(key) or _TASK_LIST.fullmatch(key) \
-            or _QUIZ.fullmatch(key):
+            or _QUIZ.fullmatch(key) or _EVENT.fullmatch(key):
         return True
     if of_words is _GENERIC_HEADINGS and _CONNECTION.fullmatch(key):
         # A section of a page (`is_generic_heading`); a page titled "Relation to PCA" or "Link

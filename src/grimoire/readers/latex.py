@@ -1224,11 +1224,47 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
     return replace(entry, reason=_SLIDE_CONCEPT)
 
 
+# A lecture's order before its subtitle: "2 - Convolutional Neural Networks"
+_ORDER = re.compile(r"^\s*\d{1,3}\s*[-\u2013\u2014:.)]\s*")
+
+
+def _named_by_subtitle(parsed: Parsed, path: str) -> None:
+    """A course's decks that each `\\title` the course and `\\subtitle` their lecture
+    (`recurrent_neural_networks.tex`, "Deep Learning and Temporal Data Processing" over "3 -
+    Recurrent Neural Networks") are titled by the subtitle, without its order number, where
+    the file's name shares a word with it and none with the title: nine decks of one title
+    were one concept (round 53, a course's Beamer decks; read54). A deck titled by its topic
+    and subtitled by its course (`clustering.tex`) keeps its title, and so does a deck with a
+    slide or section of the topic's name: the page would take that name, and the slide's
+    definition would be lost with it (left: the course's title names that deck)."""
+    meta = parsed.front.meta
+    title, subtitle = meta.get("title"), meta.get("subtitle")
+    if not isinstance(title, str) or not isinstance(subtitle, str):
+        return
+    topic = _ORDER.sub("", subtitle).strip()
+    mine = [w for w in re.split(r"[\W_]+", PurePath(path).stem.casefold())
+            if len(w) > 2 and not w.isdigit()]
+    if not topic or not _shares_word(mine, topic) or _shares_word(mine, title):
+        return
+    headed = {normalize(h.title) for h in parsed.headings} \
+        | {normalize(p[-1]) for p in parsed.slide_paths if p}
+    if normalize(topic) not in headed:
+        meta["title"] = topic
+
+
+def _shares_word(mine: list[str], text: str) -> bool:
+    """Whether a word of a file's name is a word of `text`, or the start of one ("intro",
+    "Introduction"), plurals aside."""
+    said = [w.rstrip("s") for w in re.split(r"\W+", text.casefold()) if len(w) > 2]
+    return any(w.rstrip("s") == t or (len(w) > 3 and t.startswith(w)) for w in mine for t in said)
+
+
 def read(data: bytes, path: str) -> list[Document]:
     text = decode(data, path)
     st = _parse(text, path)
     parsed = st.parsed
     _fill_refs(st)
+    _named_by_subtitle(parsed, path)
     own = "\n".join(st.macros)
     # a chapter (no `\begin{document}` of its own) uses the macros of the file reading it in,
     # a subfile those of the main file it names
@@ -1280,6 +1316,7 @@ _MAIN_BYTES = 1 << 18  # of each main file and each file it reads in, for its re
 _NESTED = 3  # how deep a main file's reads are followed (book -> chapter -> section -> ...)
 _READ_FILES = 200  # of one main file's reads, at most
 _FOLDERS_UP = 2  # the chapter's folder and this many above
+_SIBLINGS = 16  # then the folders beside the chapter's, at most this many
 
 
 # `\documentclass[../main.tex]{subfiles}`: a chapter that compiles alone in its main file's
@@ -1298,6 +1335,17 @@ def _main_macros(text: str, path: str) -> str:
     return "" if _DOCUMENT.search(text) else _includers_macros(path)
 
 
+def taken_from(data: bytes, path: str) -> bytes:
+    """The text a reading of the `.tex` file `path` takes from its main file (`_main_macros`,
+    the preamble and what it reads in), for the chapter's hash: its stored reading depends on
+    them. b"" for a file of its own or one that does not decode (its read says why)."""
+    try:
+        text = decode(data, path)
+    except ReadError:
+        return b""
+    return _main_macros(text, path).encode("utf-8", "surrogatepass")
+
+
 def _includers_macros(path: str) -> str:
     r"""The preamble of the main file that reads the chapter at `path` in (`\input`,
     `\include`, `\subfile`), where a book defines its macros once for every chapter; "" if
@@ -1305,10 +1353,11 @@ def _includers_macros(path: str) -> str:
     `\myrank` unexpanded in every formula: `main.tex` defined them and `\include`d the
     chapters. The main file is looked for in the chapter's folder and up to `_FOLDERS_UP`
     above (`chapters/svd.tex` under `book.tex`), by where its reads lead, as TeX looks (from
-    the main file's folder, with or without `.tex`). A chapter is read again when it changes,
-    not when the main file's macros do."""
+    the main file's folder, with or without `.tex`), then in the folders beside the chapter's
+    (`paper/main.tex` reading `\input{../parts/intro}`; read54). A chapter is read again when
+    the main file's macros change (`taken_from` is in its hash)."""
     target = os.path.abspath(path).removesuffix(".tex")  # noqa: PTH100 - a text path
-    folder = os.path.dirname(target)  # noqa: PTH120
+    folder = own = os.path.dirname(target)  # noqa: PTH120
     for _ in range(_FOLDERS_UP + 1):
         main = _reads_in(folder).get(target)
         if main is not None:
@@ -1317,7 +1366,23 @@ def _includers_macros(path: str) -> str:
         if up == folder:
             break
         folder = up
+    for beside in _folders_beside(own):
+        main = _reads_in(beside).get(target)
+        if main is not None:
+            return _preamble(main)
     return ""
+
+
+def _folders_beside(folder: str) -> list[str]:
+    """The folders beside `folder` (in its parent), `_SIBLINGS` of them at most, by name."""
+    parent = os.path.dirname(folder)  # noqa: PTH120
+    try:
+        with os.scandir(parent) as entries:
+            names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    except OSError:
+        return []
+    return [os.path.join(parent, n) for n in names  # noqa: PTH118
+            if os.path.join(parent, n) != folder][:_SIBLINGS]  # noqa: PTH118
 
 
 def _reads_in(folder: str) -> dict[str, str]:

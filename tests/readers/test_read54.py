@@ -1,0 +1,212 @@
+"""Round 54 (read54): the faults round 53 left in reading real notes, each on notes written
+here in this test's own words. Readers called directly (no store) unless the fault is in what
+an ingest reads again: milliseconds a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import grimoire
+from grimoire import readers
+from grimoire.files import storable
+from tests.conftest import one_page_pdf
+from tests.readers.test_read51 import _md
+
+
+@pytest.mark.no_store
+def test_an_r_columns_dollar_is_no_formula() -> None:
+    # R names a data frame's column `df$col`: a sentence naming two columns read the words
+    # between them as a formula ("col and df"), in the store and on every face (round 53
+    # left it). After a letter, as after a digit, a `$` opens a formula of one word or of TeX
+    # (`R$^2$`), never words with a blank between and no TeX command.
+    from grimoire.showing import FORMULA
+    from grimoire.web.render import Renderer
+    for line, formulas in (
+            ("Plot flights$dep_delay and flights$arr_delay against each other.", []),
+            ("Then `summary(m)` shows fit$coef and fit$resid side by side.", []),
+            ("A model's R$^2$ and its $\\alpha$ stay formulas.", ["^2", "\\alpha"]),
+            ("With df$x we take $x \\cdot y$ once.", ["x \\cdot y"])):
+        for path in ("notes/columns.md", "notes/columns.Rmd"):
+            doc = _md(f"# Columns\n\n{line}\n", path)
+            assert [m.tex for p in doc.passages for m in p.math] == formulas, (line, path)
+        assert [m.group(2) for m in FORMULA.finditer(line)] == formulas, line
+        assert str(Renderer().markdown(line)).count("<math") == len(formulas), line
+
+
+@pytest.mark.one_pass(reason="which files are read: the store only keeps their records")
+def test_the_pdf_of_a_tex_that_fails_in_its_reader_is_read(tmp_path: Path) -> None:
+    # a `.tex` that decodes but fails once read (here: over the size a note may have) hid the
+    # PDF TeX made of it all the same, and its text was nowhere (round 53 left it: the check
+    # was made before reading). Now the PDF is read after its source failed, the failure
+    # said; once the source reads again, the PDF is a built copy again.
+    from grimoire.readers.base import ReadOptions
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    pdf = one_page_pdf([(20, "Gradient clipping"), (11, "Clip the norm before each step.")],
+                       producer="pdfTeX-1.40.25")
+    (notes / "clip.pdf").write_bytes(pdf)
+    body = "Gradient clipping caps the norm of the gradient before each step.\n" * 200
+    (notes / "clip.tex").write_text("\\documentclass{article}\n\\begin{document}\n"
+                                    "\\section{Gradient clipping}\n" + body + "\\end{document}\n")
+    small = ReadOptions(max_bytes=len(pdf) + 1024)
+    assert (notes / "clip.tex").stat().st_size > small.max_bytes
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        report = kb.ingest(notes, embed=False, options=small, resolve=False)
+        assert [f.path for f in report.failures] == [storable(str(notes / "clip.tex"))]
+        assert [s.status for s in kb.sources() if s.path.endswith("clip.pdf")] == ["ok"]
+        assert report.added == 1 and report.skipped == 0, report
+        # the source reads: the PDF, unchanged, is kept this once, then is its copy again
+        again = kb.ingest(notes, embed=False, resolve=False)
+        assert again.added == 1 and again.unchanged == 1 and again.skipped == 0, again
+        kb.ingest(notes, embed=False, resolve=False)
+        sources = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
+        assert sources["clip.tex"][0] == "ok", sources
+        assert sources["clip.pdf"] == ("skipped", readers.BUILT_REASON), sources
+
+
+def _book(root: Path, transpose: str) -> Path:
+    """A book whose main file defines `\\T` and reads in a chapter that uses it."""
+    (root / "chapters").mkdir(parents=True, exist_ok=True)
+    (root / "book.tex").write_text(
+        f"\\documentclass{{book}}\n\\newcommand{{\\T}}{{{transpose}}}\n\\begin{{document}}\n"
+        "\\include{chapters/projection}\n\\end{document}\n")
+    chapter = root / "chapters" / "projection.tex"
+    chapter.write_text(
+        "\\chapter{Projections}\n\\section{Orthogonal projection}\n"
+        "An orthogonal projection maps a vector onto the column space of $A$ by "
+        "$A (A\\T A)^{-1} A\\T$, the nearest point there.\n")
+    return chapter
+
+
+def _stored_formulas(kb: grimoire.Grimoire) -> str:
+    return " ".join(str(e.entry.definition) for e in kb.entry("Orthogonal projection"))
+
+
+def test_a_chapter_is_read_again_when_its_main_files_macros_change(tmp_path: Path) -> None:
+    # a chapter takes `\T` from its book's main file (read53), but the stored reading kept
+    # the old meaning after the main file changed it: only the chapter's own bytes said it
+    # changed (round 53 left it). Its hash now covers the macros it takes.
+    notes = tmp_path / "notes"
+    _book(notes, "^{\\top}")
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest(notes, embed=False, resolve=False)
+        assert "^{\\top}" in _stored_formulas(kb), _stored_formulas(kb)
+        _book(notes, "^{\\mathsf{T}}")  # the chapter's bytes as they were
+        report = kb.ingest(notes, embed=False, resolve=False)
+        assert report.updated == 2 and report.unchanged == 0, report
+        assert "^{\\mathsf{T}}" in _stored_formulas(kb), _stored_formulas(kb)
+        assert kb.ingest(notes, embed=False, resolve=False).unchanged == 2
+
+
+@pytest.mark.no_store
+def test_a_main_file_in_a_folder_beside_the_chapters_gives_them_its_macros(
+        tmp_path: Path) -> None:
+    # `paper/main.tex` reads `\input{../parts/intro}`: the look for a chapter's main file went
+    # up from the chapter only, never into the folder beside it (round 53 left it)
+    (tmp_path / "paper").mkdir()
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "paper" / "main.tex").write_text(
+        "\\documentclass{article}\n\\newcommand{\\E}{\\mathbb{E}}\n\\begin{document}\n"
+        "\\input{../parts/intro}\n\\end{document}\n")
+    intro = tmp_path / "parts" / "intro.tex"
+    intro.write_text("\\section{Expected loss}\nThe risk is $\\E[\\ell(f(x), y)]$ over the "
+                     "data's distribution.\n")
+    doc = readers.read_file("latex", intro.read_bytes(), str(intro))[0]
+    tex = [m.tex for p in doc.passages for m in p.math]
+    assert "{\\mathbb{E}}[\\ell(f(x), y)]" in tex, tex
+
+
+def _entries(text: str, path: str) -> list[str]:
+    return [e.term for e in _md(text, path).entries]
+
+
+@pytest.mark.no_store
+def test_a_decks_greeting_cover_and_title_slide_are_no_concepts() -> None:
+    # a deck's template README greets ("Welcome to Slidev!"), a course's site greets in its
+    # language ("Willkommen zum Kurs ..."), a deck's cover names the school it was given at,
+    # a page on slides names the deck's "Title Slide": each was a concept (round 53 left them)
+    greeting = ("# Welcome to [Beamerish](https://example.org/beamerish)!\n\nTo start the show, "
+                "install the tool and run it in this folder.\n")
+    assert _entries(greeting, "README.md") == []
+    assert _entries("---\ntitle: \"Willkommen zum Kurs Maschinelles Sehen\"\n---\n\n"
+                    "Hier finden Sie die Folien und Übungen des Kurses.\n", "index.qmd") == []
+    cover = ("---\ntheme: default\ntitle: Applied Statistics Winter School\nsubtitle: Kernels\n"
+             "---\n\n<br>\n\n---\nsrc: ./parts/1_kernels.md\n---\n")
+    assert _entries(cover, "slides.md") == []
+    deck = ("# Writing decks\n\n## Title Slide\n\nThe first slide is made from the page's "
+            "title and author; leave them out to drop it.\n\n## Speaker notes\n\n"
+            "Speaker notes are the text under a slide that only the presenter sees.\n")
+    assert "Title Slide" not in _entries(deck, "docs/decks.md")
+    # a school's subject stays a concept
+    assert "Gradient descent" in _entries(
+        "# Deep Learning Summer School\n\n## Gradient descent\n\nGradient descent moves the "
+        "weights against the gradient.\n", "notes/school.md")
+
+
+@pytest.mark.no_store
+def test_a_quizs_headings_in_german_are_no_concepts() -> None:
+    # a German course's exercise sheets head their tasks "Aufgabe 3" and the answers
+    # "Lösung", as an English one "Exercise 3" and "Solution": each was a concept named so,
+    # one of many pages (round 53 left them; a Quarto course's quiz "Quiz & Exam Prep" too)
+    body = ("Berechnen Sie die Ausgabegröße einer Faltung mit einem Filter der Größe 3x3 und "
+            "Schrittweite 2 auf einem Bild von 32x32 Pixeln.")
+    for heading in ("Aufgabe 3", "Lösung", "Lösungen", "Lösung zu Aufgabe 3",
+                    "Übung 2: Faltung", "Prüfungsfragen", "Quiz zur Faltung", "Quiz & Exam Prep",
+                    "Zusammenfassung", "Allgemeine Informationen", "Exercise 3"):
+        assert heading not in _entries(f"# {heading}\n\n{body}\n", "kurs/blatt.md"), heading
+    # a subject named in German stays one
+    assert _entries(f"# Rezeptives Feld\n\n{body}\n", "kurs/blatt.md") == ["Rezeptives Feld"]
+
+
+DECK = ("\\documentclass{{beamer}}\n\\title{{{title}}}\n\\subtitle{{{subtitle}}}\n"
+        "\\begin{{document}}\n\\begin{{frame}}\\titlepage\\end{{frame}}\n"
+        "\\begin{{frame}}{{What it is}}\n{body}\n\\end{{frame}}\n\\end{{document}}\n")
+
+
+@pytest.mark.no_store
+def test_a_course_title_over_many_decks_leaves_each_named_by_its_subtitle(
+        tmp_path: Path) -> None:
+    # a course's decks each `\title` the course and `\subtitle` their lecture ("2 - Recurrent
+    # Networks"): nine decks were pages of one name, merged into one concept (round 53 left
+    # it). Where the file's name shares words with the subtitle and none with the title, the
+    # subtitle names the deck, without its order number.
+    course = "Sequence Models and Signal Processing"
+    decks = {"recurrent_networks.tex": ("2 - Recurrent Networks", "An RNN keeps a state."),
+             "attention_intro.tex": ("Introduction to Attention", "Attention weighs inputs."),
+             "kalman_filter.tex": (course, "A Kalman filter tracks a hidden state.")}
+    titles = {}
+    for name, (subtitle, body) in decks.items():
+        title = "Kalman Filters" if name.startswith("kalman") else course
+        text = DECK.format(title=title, subtitle=subtitle, body=body)
+        titles[name] = readers.read_file("latex", text.encode(), f"course/{name}")[0].title
+    assert titles == {"recurrent_networks.tex": "Recurrent Networks",
+                      "attention_intro.tex": "Introduction to Attention",
+                      "kalman_filter.tex": "Kalman Filters"}, titles
+    # a deck with a slide of its topic's name keeps the course's title: the page would take
+    # the slide's name and lose its definition (left as it was)
+    text = DECK.format(title=course, subtitle="3 - Recurrent Networks",
+                       body="x").replace("What it is", "Recurrent Networks")
+    doc = readers.read_file("latex", text.encode(), "course/recurrent_networks.tex")[0]
+    assert doc.title == course, doc.title
+
+
+@pytest.mark.no_store
+def test_a_tex_build_renamed_for_print_is_a_copy(tmp_path: Path) -> None:
+    # `deck-handout.pdf` and `deck43.pdf` (the 4:3 print) are pdfTeX's builds of `deck.tex`
+    # beside them, each read as a second copy of the deck (round 53 left them): copies as
+    # `deck.pdf` is. A PDF of a name of its own beside them stays a note.
+    (tmp_path / "deck.tex").write_text(DECK.format(title="Kernels", subtitle="Lecture 4",
+                                                   body="A kernel is an inner product."))
+    pdf = one_page_pdf([(20, "Kernels"), (11, "A kernel is an inner product.")],
+                       producer="pdfTeX-1.40.25")
+    for name in ("deck.pdf", "deck-handout.pdf", "deck43.pdf", "deck_print.pdf",
+                 "decks.pdf", "deck-exercises.pdf", "deck2.pdf"):
+        (tmp_path / name).write_bytes(pdf)
+    built = {n: readers.built_copy(str(tmp_path / n)) for n in
+             ("deck.pdf", "deck-handout.pdf", "deck43.pdf", "deck_print.pdf", "decks.pdf",
+              "deck-exercises.pdf", "deck2.pdf")}
+    assert built == {"deck.pdf": True, "deck-handout.pdf": True, "deck43.pdf": True,
+                     "deck_print.pdf": True, "decks.pdf": False, "deck-exercises.pdf": False,
+                     "deck2.pdf": False}, built
