@@ -31,7 +31,8 @@ def _walked(root: Path) -> list[str]:
     kept = []
     for folder, dirs, files in walk_folder(root):
         dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
-        kept += [Path(folder, f).relative_to(root).as_posix() for f in files]
+        kept += [Path(folder, f).relative_to(root).as_posix() for f in files
+                 if not f.startswith(".")]
     return sorted(kept)
 
 
@@ -40,15 +41,15 @@ def test_a_built_site_with_no_sources_beside_it_is_read(tmp_path: Path) -> None:
     """A course's published notes (its `gh-pages` branch: a Sphinx or Jupyter Book site,
     `.buildinfo` at its top) kept in a vault as they are, the only copy: every page was lost,
     with no word in `sources`. A built site is a copy only where its sources lie beside it
-    (qa54's `docs/build/html/` beside `docs/source/`; a `docs/` published from `doc/src/`)."""
+    (qa54's `docs/build/html/` beside `docs/source/`; a `docs/` published from `doc/src/`).
+    Read, its pages are; the copies of their sources Sphinx keeps in `_sources/` are not."""
     vault = write_notes(tmp_path / "vault", {
         "calculus-site/.buildinfo": _BUILDINFO,
         "calculus-site/_sources/limits.rst.txt": _PAGE,
         "calculus-site/limits.html": _HTML,
         "own/derivatives.md": "# Derivatives\n\nThe slope of the tangent line at a point.\n",
     })
-    assert _walked(vault) == ["calculus-site/_sources/limits.rst.txt",
-                              "calculus-site/limits.html", "own/derivatives.md"]
+    assert _walked(vault) == ["calculus-site/limits.html", "own/derivatives.md"]
     # A `docs/` published from sources two folders away (`doc/src/`, Sphinx before 1.5:
     # `_sources/limits.txt`) is the copy it was.
     repo = write_notes(tmp_path / "repo", {
