@@ -60,10 +60,17 @@ SKIP_DIRS = frozenset({
 # build folder (`build/`, `cmake-build-debug/`), a Weights & Biases run folder (`wandb/`), a
 # site generator's theme (Hugo's and Zola's `theme.toml`: round 44, a blog's PaperMod theme
 # gave its README's "Features/Mods", "Install/Update" as concepts; a theme's `exampleSite/`
-# holds its demo posts), the folder Sphinx builds a site into (its `.buildinfo`; round 54,
-# qa54: a repository kept its built site in `docs/build/html/`, not `_build/`, and each chapter
-# was read three times, from its `.rst`, its `_sources/x.rst.txt` copy and its page).
-_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml", ".buildinfo")
+# holds its demo posts).
+_TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml")
+# The folder Sphinx (and Jupyter Book) builds a site into holds its `.buildinfo`, and in
+# `_sources/` a copy of each page's source. Round 54, qa54: a repository kept its built site in
+# `docs/build/html/`, not `_build/`, and each chapter was read three times, from its `.rst`, its
+# `_sources/x.rst.txt` copy and its page; so the site is skipped where its sources lie near
+# (`_copy_of_sources`). Review54c: a course's published site kept as the only copy of its notes
+# (a `gh-pages` clone in a vault) was lost whole, with no word in `sources`; it is read, its
+# `_sources/` copies apart (the pages say the same).
+_SPHINX_BUILD = ".buildinfo"
+_SPHINX_COPIES = "_sources"
 
 
 def skipped_name(name: str) -> bool:
@@ -82,9 +89,63 @@ def skipped_dir(parent: str, name: str) -> bool:
     folder = os.path.join(parent, name)  # noqa: PTH118 - names as text, as the walk has them
     if any(os.path.lexists(os.path.join(folder, m)) for m in _TOOL_DIR_MARKERS):  # noqa: PTH118
         return True
+    if os.path.lexists(os.path.join(folder, _SPHINX_BUILD)):  # noqa: PTH118
+        return _copy_of_sources(folder)
+    if name == _SPHINX_COPIES and os.path.lexists(os.path.join(parent, _SPHINX_BUILD)):  # noqa: PTH118
+        return True
     if name in _site_outputs(parent):
         return True
     return name == "logseq" and os.path.isfile(os.path.join(folder, "config.edn"))  # noqa: PTH113, PTH118
+
+
+def _copy_of_sources(site: str) -> bool:
+    """Whether the site Sphinx built into the folder `site` copies sources that lie near it: the
+    source of one of its pages (`_sources/` keeps a copy of each: `part1/chap3.rst.txt` of
+    `part1/chap3.rst`, `chap3.txt` before Sphinx 1.5, MyST's `intro.md` as it is; the first
+    `_PAGES_ASKED`, the root page only when there is no other) at its place in the folder above
+    the site or the one above that, or in a folder up to two below the first or one below the
+    second (`docs/build/html/` of `docs/source/`, a `docs/` published from `doc/src/`). With no
+    copies, a Sphinx `conf.py` there stands for them. A stale build whose pages have moved
+    since still has some in place (qa54's repository)."""
+    copies = os.path.join(site, _SPHINX_COPIES)  # noqa: PTH118
+    pages = sorted(os.path.relpath(os.path.join(folder, name), copies)  # noqa: PTH118
+                   for folder, _, names in walk_folder(copies) for name in names)
+    asked = [p for p in pages if p.split(".", 1)[0] not in _ROOT_PAGES] or pages
+    wanted = [n for p in asked[:_PAGES_ASKED] for n in _source_names(p)] or ["conf.py"]
+    parent = os.path.dirname(site)  # noqa: PTH120
+    grandparent = os.path.dirname(parent)  # noqa: PTH120
+    return any(os.path.isfile(os.path.join(folder, n))  # noqa: PTH113, PTH118
+               for folder in (*_folders_below(parent, 2, site),
+                              *_folders_below(grandparent, 1, parent))
+               for n in wanted)
+
+
+_ROOT_PAGES = frozenset({"index", "contents"})  # Sphinx's root page, by default, now and before
+_PAGES_ASKED = 16
+
+
+def _source_names(copy: str) -> tuple[str, ...]:
+    """The names the source of `_sources/copy` may have (`_copy_of_sources`)."""
+    stem = copy.removesuffix(".txt")
+    if stem == copy or "." in os.path.basename(stem):  # noqa: PTH119
+        return (stem,)
+    return (f"{stem}.rst", f"{stem}.md", copy)
+
+
+def _folders_below(top: str, depth: int, apart: str) -> Iterator[str]:
+    """`top` and the folders up to `depth` below it, but `apart` and the hidden and tool
+    folders (`skipped_name`)."""
+    yield top
+    if depth == 0:
+        return
+    try:
+        with os.scandir(top) as entries:
+            below = [e.path for e in entries if e.is_dir() and not skipped_name(e.name)
+                     and e.path != apart]
+    except OSError:
+        return
+    for folder in sorted(below):
+        yield from _folders_below(folder, depth - 1, apart)
 
 
 # A book or site generator's settings beside its sources, and the key that names the folder it

@@ -635,10 +635,12 @@ FILLER_REASON = "placeholder text (lorem ipsum): a site theme's sample page, not
 # over a `toctree` of them; Sphinx fills
 # them from the code's docstrings. No one's note (round 54, qa54: a course library's docs gave
 # concepts "autograd package", "autograd.text package" of no text). A page with a line of its
-# own beside its `automodule` is a note.
+# own beside its `automodule` is a note: an option is a field, a space or nothing after its
+# name (`:members:`, `:maxdepth: 4`); a line that opens on a role (":class:`SGD` steps ...") is
+# a sentence (review54c: a hand-written API page's sentences were lost).
 APIDOC_REASON = ("sphinx-apidoc's page of a package's modules (`.. automodule::` alone): not a"
                  " note (--format reads it)")
-_APIDOC_LINE = re.compile(r"[ \t]*(?:\.\. auto\w+:: \S+|\.\. toctree::|:[\w-]+:.*"
+_APIDOC_LINE = re.compile(r"[ \t]*(?:\.\. auto\w+:: \S+|\.\. toctree::|:[\w-]+:(?:[ \t].*)?"
                           r"|[=\-~^\"'`#*+]{3,}|)|[ \t]+[\w.]+")
 _UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}")
 

@@ -933,18 +933,21 @@ _LETTER_FORMULA = re.compile(
     r"(?<![\\$\w])\$([A-Za-z])(?:[_^](?:(\d{1,2})|\{(\d{1,2})\}))?\$(?![$\w])")
 # ... beside a word of its own: a formula alone ("$x$") or over a symbol's values names nothing.
 _WORD_BESIDE = re.compile(r"[^\W\d_]{3,}")
+# ... or joined to a word by a hyphen, whatever its length: "$k$-NN" is "k-NN" (review54c).
+_JOINED_WORD = re.compile(r"\$-[^\W\d_]")
 
 
 def _letter_formulas(text: str) -> str:
     """`text` with each formula of one letter (`_LETTER_FORMULA`) as that letter and its digits
-    ("L1 Regression"), when a word of three letters or more lies outside every formula; else
-    `text` as it is.
+    ("L1 Regression"), when a word of three letters or more lies outside every formula or a
+    hyphen joins one to a word ("k-NN"); else `text` as it is.
 
     >>> _letter_formulas("$L_1$ Regression: Lasso"), _letter_formulas("$x$")
     ('L1 Regression: Lasso', '$x$')
     """
     plain = _LETTER_FORMULA.sub(lambda m: m[1] + (m[2] or m[3] or ""), text)
-    if "$" in plain or _WORD_BESIDE.search(_LETTER_FORMULA.sub(" ", text)) is None:
+    if "$" in plain or (_WORD_BESIDE.search(_LETTER_FORMULA.sub(" ", text)) is None
+                        and _JOINED_WORD.search(text) is None):
         return text
     return plain
 
