@@ -188,6 +188,22 @@ class PgDatabases:
                     time.sleep(0.1)
 
 
+def settings_off(server: Any, *more: str) -> None:
+    """A server made for the tests: nothing it holds must outlive a crash of the machine, so it
+    does not flush to disk (fsync, full_page_writes: PostgreSQL's "non-durable settings"; a
+    crash of the server itself loses nothing by them, the files are written). No autovacuum
+    either: its launcher visits every database of the server in turn (a pass makes hundreds,
+    none dropped) and analyzes each store a test wrote, on the server's CPU beside both
+    passes, at moments no test chooses; a test that needs the planner's statistics runs
+    ANALYZE itself (tests/store/test_postgres_plans.py). `more`: other settings made off."""
+    import psycopg
+
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        for setting in ("fsync", "full_page_writes", "autovacuum", *more):
+            conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        conn.execute("SELECT pg_reload_conf()")
+
+
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgDatabases]:
     """A PostgreSQL server for this test run, started here (nothing preinstalled)."""
@@ -203,21 +219,12 @@ def pg() -> Iterator[PgDatabases]:
 
         # Stopped here, not by pgserver (whose stop waits for the shutdown checkpoint).
         server = pgserver.get_server(folder, cleanup_mode=None)
-    import psycopg
     from pgserver._commands import pg_ctl
 
     try:
-        # A throwaway server: nothing it holds must outlive a crash of the machine, so it
-        # does not flush to disk (PostgreSQL's "non-durable settings"). The processes the
-        # tests kill are its clients; the server itself keeps running.
-        # No autovacuum either: its launcher visits every database of the server in turn
-        # (a pass makes hundreds, none dropped) and analyzes each store a test wrote, on
-        # the server's CPU beside both passes, at moments no test chooses; a test that needs
-        # the planner's statistics runs ANALYZE itself (tests/store/test_postgres_plans.py).
-        with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-            for setting in ("fsync", "synchronous_commit", "full_page_writes", "autovacuum"):
-                conn.execute(f"ALTER SYSTEM SET {setting} = off")
-            conn.execute("SELECT pg_reload_conf()")
+        # The processes the tests kill are its clients; the server itself keeps running, so
+        # a commit may also return before its log is written (synchronous_commit).
+        settings_off(server, "synchronous_commit")
         yield PgDatabases(server)
     finally:
         # No shutdown checkpoint either: the data is deleted next.

@@ -218,10 +218,9 @@ def test_health_compares_a_conflict_on_its_own_concept(browser: Browser,
     context, watch = open_context(browser, notes_server, viewport={"width": 1280, "height": 900})
     page = watched_page(context, watch)
     # The page ends once lint has run on this module's store: the first lint of the process
-    # (its imports, the store read) when the module runs first, as in reverse order or alone,
-    # where the usual order has earlier web modules' /health pages before it. At load 30 that
-    # passed the 20 s ceiling on PostgreSQL (15 s on SQLite at load 25; round 53).
-    page.goto(f"{notes_server.url}/health", timeout=120_000)
+    # when the module runs first, as in reverse order or alone (`watched_page`'s wait for a
+    # page; round 53 gave this one 120 s of its own).
+    page.goto(f"{notes_server.url}/health")
     compare = page.locator("#g-conflict + ul.findings li")
     assert compare.count() >= 1
     api = context.request.get(f"{notes_server.url}/api/health").json()["conflict"]
