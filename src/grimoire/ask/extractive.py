@@ -71,13 +71,31 @@ def stem(word: str) -> str:
     return _stem(word, STEM)
 
 
+# Round 54: "What does PCA colour augmentation use principal component analysis for?" was
+# refused twice (fresh42, fresh43): the notes write "color", and the question's British
+# spelling named the page "PCA Color Augmentation" by two words of three, so the title-only
+# "Principal Component Analysis (PCA)" it names in four read as the subject the notes are
+# silent on. A British spelling meets the American one (`BRITISH`; False: off): "-our" of
+# the words below, "analyze" ("analyse", and so "analysis", already met), and the doubled
+# "l" before "-ing"/"-ed" ("modelling", "labelled"). The rest ("normalise", "optimise")
+# meet already in six letters.
+BRITISH = True
+_OUR = {"colour": "color", "favour": "favor", "labour": "labor", "honour": "honor",
+        "humour": "humor", "flavou": "flavor", "odour": "odor", "vapour": "vapor",
+        "rumour": "rumor", "armour": "armor", "harbou": "harbor", "analyz": "analys"}
+
+
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str, keep: int) -> str:
     w = word.casefold()
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
             w = w[: -len(suffix)]
+            if BRITISH and suffix in ("ings", "ing", "ed") and len(w) > 5 and w.endswith("ll"):
+                w = w[:-1]  # "modell(ing)", "labell(ed)"
             break
+    if BRITISH and w[:6] in _OUR:
+        w = _OUR[w[:6]] + w[6:]
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
@@ -132,6 +150,25 @@ def joined_stems(text: str) -> set[str]:
     if not HYPHEN_COVER or "-" not in text:
         return set()
     return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
+
+
+# Round 54: "the chunk_size defines the number of output embeddings that are computed in
+# parallel and thus defines the trade-off between memory and time complexity" (hf-docs'
+# glossary) did not hold "chunk" or "size" for "What trade-off does the chunk size of feed
+# forward chunking control?": a word joined by underscores is one word to `\w+`, so the
+# sentence after it ("If chunk_size is set to 0, ...", "chunking") won. An identifier's parts
+# are words the sentence holds (`UNDERSCORE_PARTS`; False: off).
+UNDERSCORE_PARTS = True
+_JOINED = re.compile(r"[^\W_]+(?:_+[^\W_]+)+")
+
+
+def identifier_parts(text: str) -> set[str]:
+    """The stems of the parts of `text`'s words joined by underscores ("chunk" and "size"
+    of "chunk_size"); empty when UNDERSCORE_PARTS is off."""
+    if not UNDERSCORE_PARTS or "_" not in text:
+        return set()
+    return {stem(part) for m in _JOINED.finditer(text) for part in re.split(r"_+", m[0])
+            if len(part) > 1}
 
 
 # Round 52 (review52e): the other way round, "What is warm-starting?" was refused where the
@@ -376,6 +413,16 @@ def _units(text: str, heads: set[str]) -> list[Sentence]:
     return out
 
 
+# Round 54: a word of the question that the passage's label (concept, title, heading) holds
+# counts for every sentence of the passage (CONTEXT, ABOUT_CONTEXT of its weight); a sentence
+# that writes it again ("Neural style transfer refers to ...") got the whole weight, and so
+# the sentence that restates the page's name outranked the one after it that answers. A label
+# word the sentence holds counts LABEL_HELD of the way from its label share to its whole
+# weight (1.0: all of it, as before), for the order of the sentences only: how sure the notes
+# answer (`Scored.confidence`, the abstention's measure) still counts it whole.
+LABEL_HELD = 0.5
+
+
 def score_sentences(
     q: Question,
     candidates: Sequence[Candidate],
@@ -384,6 +431,7 @@ def score_sentences(
 ) -> list[Scored]:
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
+    surely: dict[int, float] = {}  # id -> coverage with the label's words held in full
     total = q.total
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
@@ -400,7 +448,8 @@ def score_sentences(
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
         label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
-        context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
+        context = ({stem(w) for w in _WORD.findall(label)} | joined_stems(label)
+                   | identifier_parts(label))
         context |= parts_held(split, context)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
@@ -411,7 +460,8 @@ def score_sentences(
         before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
+            words = ({stem(w) for w in _WORD.findall(text)} | joined_stems(text)
+                     | identifier_parts(text))
             words |= parts_held(split, words)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
@@ -425,11 +475,18 @@ def score_sentences(
             ctx_before = sum(q.stems[t] for t in q.stems
                              if t not in have and t not in context and t in previous)
             share = ABOUT_CONTEXT if about else CONTEXT
-            cov = min(1.0, (sum(q.stems[t] for t in hit) + share * ctx
-                            + BEFORE * ctx_before) / total)
+            held = sum(q.stems[t] for t in hit)
+            cov = min(1.0, (held + share * ctx + BEFORE * ctx_before) / total)
+            # How sure the notes answer reads the label's words as held (LABEL_HELD).
+            sure = cov
+            if LABEL_HELD < 1.0:
+                again = sum(q.stems[t] for t in hit if t in context)
+                cov = min(1.0, (held - (1.0 - LABEL_HELD) * (1.0 - share) * again
+                                + share * ctx + BEFORE * ctx_before) / total)
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
+                sure *= 0.85
             bonus = _about_bonus(about, definition, i)
             bonus += _formula_bonus(formula, text)
             bonus += _expansion_bonus(short, text, cand)
@@ -438,9 +495,12 @@ def score_sentences(
             bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
-            scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                                 score + _subject_bonus(subject, text)
-                                 - _example_penalty(instance, text), hit, about, score))
+            item = Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
+                          score + _subject_bonus(subject, text)
+                          - _example_penalty(instance, text), hit, about,
+                          0.85 * sure + 0.15 * cand.prior + bonus)
+            scored.append(item)
+            surely[id(item)] = sure
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -457,7 +517,8 @@ def score_sentences(
                     + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
-            return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
+            return (CONFIDENCE_COVERAGE * surely.get(id(s), s.coverage)
+                    + PRIOR_WEIGHT * s.candidate.prior
                     + bonuses(s) + CONFIDENCE_MEANING * max(0.0, sim))
 
         base = {id(s): words_only(s) for s in scored[:semantic_top]}
@@ -1120,7 +1181,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             gives_alias = alias and _GIVES_ALIAS.search(text) is not None
             if n < MIN_PIECE and not gives_alias:
                 continue
-            have = {stem(w) for w in _WORD.findall(text)}
+            have = {stem(w) for w in _WORD.findall(text)} | identifier_parts(text)
             weight = sum(w for t, w in q.stems.items() if t in have)
             if gives_alias:
                 weight += q.total  # the clause that gives the other name is the answer
@@ -1231,7 +1292,7 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int,
             n = len(text.split())
             if n > budget or n < MIN_PIECE:
                 continue
-            have = {stem(w) for w in _WORD.findall(text)}
+            have = {stem(w) for w in _WORD.findall(text)} | identifier_parts(text)
             weight = sum(w for t, w in q.stems.items() if t in have)
             if means and _GIVES_MEANS.search(text):
                 weight += means
