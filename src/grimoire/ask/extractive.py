@@ -413,16 +413,6 @@ def _units(text: str, heads: set[str]) -> list[Sentence]:
     return out
 
 
-# Round 54: a word of the question that the passage's label (concept, title, heading) holds
-# counts for every sentence of the passage (CONTEXT, ABOUT_CONTEXT of its weight); a sentence
-# that writes it again ("Neural style transfer refers to ...") got the whole weight, and so
-# the sentence that restates the page's name outranked the one after it that answers. A label
-# word the sentence holds counts LABEL_HELD of the way from its label share to its whole
-# weight (1.0: all of it, as before), for the order of the sentences only: how sure the notes
-# answer (`Scored.confidence`, the abstention's measure) still counts it whole.
-LABEL_HELD = 0.5
-
-
 def score_sentences(
     q: Question,
     candidates: Sequence[Candidate],
@@ -431,7 +421,6 @@ def score_sentences(
 ) -> list[Scored]:
     """Every answer-worthy sentence of the candidates, best first."""
     scored: list[Scored] = []
-    surely: dict[int, float] = {}  # id -> coverage with the label's words held in full
     total = q.total
     asked = asked_words(q.text)
     definition = bool(DEFINITION.match(q.text))
@@ -475,18 +464,11 @@ def score_sentences(
             ctx_before = sum(q.stems[t] for t in q.stems
                              if t not in have and t not in context and t in previous)
             share = ABOUT_CONTEXT if about else CONTEXT
-            held = sum(q.stems[t] for t in hit)
-            cov = min(1.0, (held + share * ctx + BEFORE * ctx_before) / total)
-            # How sure the notes answer reads the label's words as held (LABEL_HELD).
-            sure = cov
-            if LABEL_HELD < 1.0:
-                again = sum(q.stems[t] for t in hit if t in context)
-                cov = min(1.0, (held - (1.0 - LABEL_HELD) * (1.0 - share) * again
-                                + share * ctx + BEFORE * ctx_before) / total)
+            cov = min(1.0, (sum(q.stems[t] for t in hit) + share * ctx
+                            + BEFORE * ctx_before) / total)
             n_words = len(_WORD.findall(text))
             if n_words > 90:
                 cov *= 0.85
-                sure *= 0.85
             bonus = _about_bonus(about, definition, i)
             bonus += _formula_bonus(formula, text)
             bonus += _expansion_bonus(short, text, cand)
@@ -495,12 +477,9 @@ def score_sentences(
             bonus -= _meta_penalty(text)
             score = 0.85 * cov + 0.15 * cand.prior + bonus
             # Whose sentence it is orders the answers, not how sure the notes answer.
-            item = Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
-                          score + _subject_bonus(subject, text)
-                          - _example_penalty(instance, text), hit, about,
-                          0.85 * sure + 0.15 * cand.prior + bonus)
-            scored.append(item)
-            surely[id(item)] = sure
+            scored.append(Scored(cand, i, text, cand.text, s.start, s.end, cov, 0.0,
+                                 score + _subject_bonus(subject, text)
+                                 - _example_penalty(instance, text), hit, about, score))
     scored.sort(key=lambda s: -s.score)
     if embed is not None and scored:
         semantic_top = SEMANTIC_TOP if semantic_top is None else semantic_top
@@ -517,8 +496,7 @@ def score_sentences(
                     + _subject_bonus(subject, s.text) - _example_penalty(instance, s.text))
 
         def confidence(s: Scored, sim: float) -> float:
-            return (CONFIDENCE_COVERAGE * surely.get(id(s), s.coverage)
-                    + PRIOR_WEIGHT * s.candidate.prior
+            return (CONFIDENCE_COVERAGE * s.coverage + PRIOR_WEIGHT * s.candidate.prior
                     + bonuses(s) + CONFIDENCE_MEANING * max(0.0, sim))
 
         base = {id(s): words_only(s) for s in scored[:semantic_top]}
