@@ -152,34 +152,6 @@ def joined_stems(text: str) -> set[str]:
     return {stem(m[0].replace("-", "")) for m in _HYPHENATED.finditer(text)}
 
 
-# Round 54: "the chunk_size defines the number of output embeddings that are computed in
-# parallel and thus defines the trade-off between memory and time complexity" (hf-docs'
-# glossary) did not hold "chunk" or "size" for "What trade-off does the chunk size of feed
-# forward chunking control?": a word joined by underscores is one word to `\w+`, so the
-# sentence after it ("If chunk_size is set to 0, ...", "chunking") won. An identifier the
-# question writes out in words, its parts in order ("chunk size"), is held as those words
-# (`UNDERSCORE_PARTS`; False: off). Every identifier's parts, named or not, cost three hf-docs
-# answers their fact: "(batch_size, seq_length)" held the "length" of "When two tokenized
-# sentences differ in length, ...".
-UNDERSCORE_PARTS = True
-_JOINED = re.compile(r"[^\W_]+(?:_+[^\W_]+)+")
-
-
-def identifier_parts(text: str, question: str) -> set[str]:
-    """The stems of the words of `text`'s identifiers joined by underscores that `question`
-    writes out in order ("chunk" and "size" of "chunk_size" for "the chunk size"); empty when
-    UNDERSCORE_PARTS is off."""
-    if not UNDERSCORE_PARTS or "_" not in text:
-        return set()
-    asked = f" {' '.join(stem(w) for w in _WORD.findall(question))} "
-    out: set[str] = set()
-    for m in _JOINED.finditer(text):
-        parts = [stem(p) for p in re.split(r"_+", m[0]) if p]
-        if f" {' '.join(parts)} " in asked:
-            out |= set(parts)
-    return out
-
-
 # Round 52 (review52e): the other way round, "What is warm-starting?" was refused where the
 # notes write "warmstarting", and hf-docs' "What is pre-training?" answered from the IA3 page,
 # not the glossary's "pretrained model": a word the question writes with a hyphen inside is
@@ -446,8 +418,7 @@ def score_sentences(
         if cand.heading_path and _SOURCES_HEADING.match(cand.heading_path[-1]):
             continue
         label = " ".join([cand.concept or "", cand.title, *cand.heading_path, cand.lead_in])
-        context = ({stem(w) for w in _WORD.findall(label)} | joined_stems(label)
-                   | identifier_parts(label, q.text))
+        context = {stem(w) for w in _WORD.findall(label)} | joined_stems(label)
         context |= parts_held(split, context)
         heads = {normalize(h) for h in (cand.title, cand.concept or "", *cand.heading_path) if h}
         about = names(cand, asked)
@@ -458,8 +429,7 @@ def score_sentences(
         before: set[str] = set()
         for i, s in enumerate(_units(cand.text, heads)):
             text = strip_list_marker(s.text)
-            words = ({stem(w) for w in _WORD.findall(text)} | joined_stems(text)
-                     | identifier_parts(text, q.text))
+            words = {stem(w) for w in _WORD.findall(text)} | joined_stems(text)
             words |= parts_held(split, words)
             # The sentence before says what this one goes on about ("For the child nodes'
             # impurity, ... in classification. For regression problem, ... are used."), even
@@ -1168,7 +1138,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
             gives_alias = alias and _GIVES_ALIAS.search(text) is not None
             if n < MIN_PIECE and not gives_alias:
                 continue
-            have = {stem(w) for w in _WORD.findall(text)} | identifier_parts(text, q.text)
+            have = {stem(w) for w in _WORD.findall(text)}
             weight = sum(w for t, w in q.stems.items() if t in have)
             if gives_alias:
                 weight += q.total  # the clause that gives the other name is the answer
@@ -1279,7 +1249,7 @@ def _without_middle(pieces: Sequence[str], q: Question, budget: int,
             n = len(text.split())
             if n > budget or n < MIN_PIECE:
                 continue
-            have = {stem(w) for w in _WORD.findall(text)} | identifier_parts(text, q.text)
+            have = {stem(w) for w in _WORD.findall(text)}
             weight = sum(w for t, w in q.stems.items() if t in have)
             if means and _GIVES_MEANS.search(text):
                 weight += means
