@@ -14,7 +14,8 @@ and the rules that follow a pointer entry to its target (`REDIRECT_TARGET`), abs
 of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`HYPHEN_COVER`)
 and read "expensive" as a cost (`RANK_EXPENSIVE`). Round 53 reads "Expand ..." as a request
 (`MORE_REQUESTS`) and a statement before its formula (`LEAD_MATH`). Each rule off, the answer
-is what it was before."""
+is what it was before. Round 54 reads a British spelling as the American one (`BRITISH`) and
+lets a sentence that compares speed lead (`RANK_NEAR`)."""
 
 from __future__ import annotations
 
@@ -112,6 +113,9 @@ NOTES = {
     # Round 53: a statement before its formula, whose last word is inside the formula.
     "gate.md": "# Soft gate\n\nThe gate's sharpness $k_{i,t}$ is picked from the sign of the "
                "reward gap $g_{i,t}$:\n\n## Rule\n\n$$k_{i,t} = k_+ \\text{ if } g_{i,t} > 0$$\n",
+    # Round 54: a page in American spelling.
+    "color jitter.md": "# Color jitter\n\nColor jitter moves the brightness and the hue of "
+                       "every training picture by a small random amount.\n",
 }
 
 
@@ -280,3 +284,16 @@ def test_round49_no_words_names_and_code(
         # holds no "Interpreter".
         asked_split = extractive.hyphen_parts("Who built the Neural Programmer-Interpreter?")
         assert not extractive.parts_held(asked_split, {extractive.stem("Programmer")})
+        # Round 54: "colour" meets the notes' "color" (`BRITISH`).
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "BRITISH", on)
+            for cached in (extractive._stem, extractive._spelled, extractive.name_forms):
+                cached.cache_clear()
+            said = kb.ask("What does colour jitter move?")
+            assert ("brightness and the hue" in said.answer) is on, (on, said.answer)
+        # A near-best sentence that compares speed leads "fastest" (`RANK_NEAR`; 0: off).
+        for near in (0.0, 0.85):
+            monkeypatch.setattr(ask_module, "RANK_NEAR", near)
+            said = kb.ask("Which squashing function is fastest to compute?")
+            assert said.abstained is not near, (near, said.answer)
+        assert "rectifier" in said.answer, said.answer

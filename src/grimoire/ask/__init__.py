@@ -1249,6 +1249,34 @@ def unranked(question: str, evidence: Evidence) -> bool:
                      question, evidence)
 
 
+# Round 54: "Which activation function is fastest to compute?" was still refused (cheatsheet):
+# the answer's sentences ("Continuously differentiable -- ...") speak of no speed, and "ReLu
+# is less computationally expensive than tanh and sigmoid ...", fourth at 0.91 of the best,
+# does, comparing. Round 53's try, the speed cue as a bonus for every sentence, promoted "The
+# network ... is drastically slow" instead: a sentence that speaks of speed or cost is no
+# ranking unless it compares speed or cost ("faster", "cheapest", "less computationally
+# expensive"; "greater than" beside "linear" is none). Such a sentence within RANK_NEAR of the
+# best leads when the answer's would not rank (`unranked`); 0: off.
+RANK_NEAR = 0.85
+_COMPARING = re.compile(r"\b(?:fast|quick|slow|cheap)(?:er|est)\b|\b(?:less|more|most|least)\s+"
+                        r"(?:\w+ly\s+)?(?:expensive|costly|efficient(?:ly)?)\b", re.IGNORECASE)
+
+
+def ranked_first(question: str, evidence: Evidence) -> Evidence:
+    """`evidence` with the near-best sentence that compares speed or cost first, when the
+    question asks which is fastest and the sentences the answer would quote rank nothing."""
+    if not RANK_NEAR or not unranked(question, evidence):
+        return evidence
+    top = evidence.sentences[0].score
+    for s in evidence.sentences[1:]:
+        if s.score < RANK_NEAR * top:
+            break
+        if _COMPARING.search(s.text):
+            return replace(evidence, sentences=(s, *(o for o in evidence.sentences
+                                                     if o is not s)))
+    return evidence
+
+
 # Round 40: "How does the cost of Gaussian process regression grow with the number of training
 # points?" was answered by "... the uncertainty of the prediction is small in regions close to
 # the training data and grows as we move further away" (a tune leak since fresh19): a question
@@ -1731,8 +1759,8 @@ def ask(
     # One space between words: the question's patterns (`\s*\??\s*$` and the like) tried
     # every split of a long run of spaces, 18 s of CPU for 19,000 of them (round 48).
     question = " ".join(question.split())
-    evidence = funded_first(question, counted_first(
-        question, gather(searcher, question, k, semantic=semantic)))
+    evidence = ranked_first(question, funded_first(question, counted_first(
+        question, gather(searcher, question, k, semantic=semantic))))
     if silent(searcher, question, evidence, threshold) or unasked(question, evidence):
         return _abstain(question, evidence)
     if llm is not None:

@@ -71,13 +71,31 @@ def stem(word: str) -> str:
     return _stem(word, STEM)
 
 
+# Round 54: "What does PCA colour augmentation use principal component analysis for?" was
+# refused twice (fresh42, fresh43): the notes write "color", and the question's British
+# spelling named the page "PCA Color Augmentation" by two words of three, so the title-only
+# "Principal Component Analysis (PCA)" it names in four read as the subject the notes are
+# silent on. A British spelling meets the American one (`BRITISH`; False: off): "-our" of
+# the words below, "analyze" ("analyse", and so "analysis", already met), and the doubled
+# "l" before "-ing"/"-ed" ("modelling", "labelled"). The rest ("normalise", "optimise")
+# meet already in six letters.
+BRITISH = True
+_OUR = {"colour": "color", "favour": "favor", "labour": "labor", "honour": "honor",
+        "humour": "humor", "flavou": "flavor", "odour": "odor", "vapour": "vapor",
+        "rumour": "rumor", "armour": "armor", "harbou": "harbor", "analyz": "analys"}
+
+
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str, keep: int) -> str:
     w = word.casefold()
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
             w = w[: -len(suffix)]
+            if BRITISH and suffix in ("ings", "ing", "ed") and len(w) > 5 and w.endswith("ll"):
+                w = w[:-1]  # "modell(ing)", "labell(ed)"
             break
+    if BRITISH and w[:6] in _OUR:
+        w = _OUR[w[:6]] + w[6:]
     # "encode" meets "encoded" and "encoding" ("encod").
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
