@@ -920,10 +920,14 @@ def _migrate(conn: sqlite3.Connection, path: str,
                 conn.execute("ROLLBACK")
         conn.close()
         # A disk made read-only or failing under it: said with the system's cause
-        # (`io_cause`), as a store's own writes are (round 54: "disk I/O error").
+        # (`io_cause`), as a store's own writes are (round 54: "disk I/O error"). Read-only
+        # too where the file was found writable: a disk the kernel made read-only after an
+        # error (ext4 `emergency_ro`) still lets `access` say writable, and SQLite's write
+        # failed as "attempt to write a readonly database" at each opening (review54b).
         reason = write_failed(e)
         if reason is None:
-            cause = io_cause(e, path) if _code(e) == _IOERR else None
+            asked = _code(e) in (_IOERR, _READONLY)
+            cause = io_cause(e, path, searchable=False) if asked else None
             reason = cause[0] if cause else str(e)
         # One transaction for every step: the file keeps the schema it had, which the
         # Grimoire that wrote it still opens.
