@@ -8,6 +8,10 @@
   write does, "what was stored before ... can be searched, not changed": not by this
   Grimoire, which refuses the older schema on that disk ("needs an upgrade: make it
   writable") or fails its upgrade again.
+- A store closed cleanly (no -wal, no -shm) on a disk made read-only since, under
+  `emergency_ro`: `access` says writable, SQLite cannot make the -wal, and the opening said
+  "cannot open the database file ...: check its folder and permissions"; nothing could be
+  searched. It opens read-only now, as on a disk mounted read-only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import open_store
 from tests.conftest import write_notes
@@ -67,6 +72,32 @@ def test_a_disk_made_read_only_during_an_upgrade_promises_no_search(tmp_path: Pa
         assert "can be searched" not in first, first
         assert "once the disk is writable again" in first, first
         assert _as_the_older_grimoire_reads(db) == (15, rows)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+@pytest.mark.sqlite_only(reason="a SQLite file on a file system made read-only")
+def test_a_store_on_a_disk_made_read_only_since_it_was_closed_is_searched(
+        tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    trigger = _ext4_that_can_fail(disk, tmp_path / "disk.img")
+    if trigger is None:
+        pytest.skip("a loop device with ext4 cannot be mounted here")
+    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    db = disk / "kb.db"
+    try:
+        with grimoire.open(db) as kb:
+            kb.ingest([notes], embed=False)
+        trigger.write_text("test\n")  # the kernel makes the disk read-only (EROFS)
+        write_notes(notes, {"b.md": "# Beta\n\nBeta is a note.\n"})
+        # r54-hostile54: "cannot open the database file (unable to open database file):
+        # check its folder and permissions" where `access` says writable (emergency_ro)
+        with grimoire.open(db) as kb:
+            assert kb.store.read_only
+            assert [e.entry.term for e in kb.entries()] == ["Alpha"]
+            assert [h.concept for h in kb.search("alpha", mode="lexical")] == ["Alpha"]
+            with pytest.raises(StoreError, match="read-only: it can be searched"):
+                kb.ingest([notes], embed=False)
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
