@@ -28,7 +28,7 @@ import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import open_store
 from tests.conftest import write_notes
-from tests.hostile.test_round53 import _ext4_that_can_fail
+from tests.hostile.test_round53 import _ext4_and_a_note, _ext4_that_can_fail
 from tests.hostile.test_round54 import _as_the_older_grimoire_reads, _older_store
 
 
@@ -79,11 +79,7 @@ def test_a_disk_made_read_only_during_an_upgrade_promises_no_search(tmp_path: Pa
 @pytest.mark.sqlite_only(reason="a SQLite file on a file system made read-only")
 def test_a_store_on_a_disk_made_read_only_since_it_was_closed_is_searched(
         tmp_path: Path) -> None:
-    disk = tmp_path / "disk"
-    trigger = _ext4_that_can_fail(disk, tmp_path / "disk.img")
-    if trigger is None:
-        pytest.skip("a loop device with ext4 cannot be mounted here")
-    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    disk, trigger, notes = _ext4_and_a_note(tmp_path)
     db = disk / "kb.db"
     try:
         with grimoire.open(db) as kb:
