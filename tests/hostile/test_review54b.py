@@ -11,7 +11,8 @@
 - A store closed cleanly (no -wal, no -shm) on a disk made read-only since, under
   `emergency_ro`: `access` says writable, SQLite cannot make the -wal, and the opening said
   "cannot open the database file ...: check its folder and permissions"; nothing could be
-  searched. It opens read-only now, as on a disk mounted read-only.
+  searched, `check` called it damaged ("run grimoire rebuild") and `backup` failed. Each
+  opens it read-only now, as on a disk mounted read-only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 import grimoire
 from grimoire.errors import StoreError
 from grimoire.store import open_store
+from grimoire.store.sqlite_health import backup, check
 from tests.conftest import write_notes
 from tests.hostile.test_round53 import _ext4_and_a_note, _ext4_that_can_fail
 from tests.hostile.test_round54 import _as_the_older_grimoire_reads, _older_store
@@ -94,6 +96,12 @@ def test_a_store_on_a_disk_made_read_only_since_it_was_closed_is_searched(
             assert [h.concept for h in kb.search("alpha", mode="lexical")] == ["Alpha"]
             with pytest.raises(StoreError, match="read-only: it can be searched"):
                 kb.ingest([notes], embed=False)
+        # r54-hostile54: "damaged: ... SQLite cannot read it: unable to open database file",
+        # and a backup that failed ("run `grimoire check`")
+        assert check(str(db)).ok, check(str(db))
+        assert backup(str(db), str(tmp_path / "copy.db")).ok
+        with grimoire.open(tmp_path / "copy.db") as copy:
+            assert [e.entry.term for e in copy.entries()] == ["Alpha"]
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 

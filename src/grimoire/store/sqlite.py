@@ -999,9 +999,12 @@ def open_read_only(path: str | os.PathLike[str], *, check_same_thread: bool = Tr
             # `immutable` would read the file as the killed write left it, half-written; and
             # damage is damage however the file is opened.
             raise
-        if os.access(Path(path).parent, os.W_OK) and not read_only_disk:
+        if os.access(Path(path).parent, os.W_OK) and not read_only_disk and not (
+                _code(e) == _CANTOPEN and _on_read_only_disk(os.fspath(path))):
             # SQLite could have made the -shm: the failure is another (a writer's lock), and
-            # `immutable` would read a file that is being written.
+            # `immutable` would read a file that is being written. Unless the disk refuses
+            # writes whatever `access` says (ext4's `emergency_ro`): `check` called such a
+            # file "damaged ... run grimoire rebuild", `backup` failed (review54b).
             raise
         if log_holds_writes(path):
             # `immutable` reads the file alone: the writes committed to the log were not
