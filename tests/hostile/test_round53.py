@@ -91,17 +91,23 @@ def _ext4_that_can_fail(folder: Path, image: Path) -> Path | None:
     return trigger
 
 
+def _ext4_and_a_note(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """`_ext4_that_can_fail` mounted at tmp_path/disk (skipped where it cannot be), its
+    trigger, and a folder of one note; the caller unmounts the disk."""
+    disk = tmp_path / "disk"
+    trigger = _ext4_that_can_fail(disk, tmp_path / "disk.img")
+    if trigger is None:
+        pytest.skip("a loop device with ext4 cannot be mounted here")
+    return disk, trigger, write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+
+
 @pytest.mark.sqlite_only(reason="a SQLite file on a file system made read-only")
 def test_a_disk_remounted_read_only_under_the_store_is_said(tmp_path: Path) -> None:
     """The kernel makes a disk read-only after an error on it (ext4's `errors=remount-ro`):
     SQLite's write fails with "disk I/O error" (SQLITE_IOERR_WRITE; EROFS is not ENOSPC), said
     as "database write failed, nothing kept of it: disk I/O error", which reads as damage. It
     must name the store, the cause (read-only) and what was kept; and the store is still read."""
-    disk = tmp_path / "disk"
-    trigger = _ext4_that_can_fail(disk, tmp_path / "disk.img")
-    if trigger is None:
-        pytest.skip("a loop device with ext4 cannot be mounted here")
-    notes = write_notes(tmp_path / "notes", {"a.md": "# Alpha\n\nAlpha is a note.\n"})
+    disk, trigger, notes = _ext4_and_a_note(tmp_path)
     db = disk / "kb.db"
     try:
         with grimoire.open(db) as kb:

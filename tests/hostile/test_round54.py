@@ -128,3 +128,10 @@ def test_a_note_changed_under_the_same_size_and_modification_time_is_read_again(
         # main: None, and "Alpha is a bird." stored for good
         assert batch is not None and batch.report.updated == 1, batch
         assert [e.entry.definition for e in kb.entries()] == ["Alpha is a fish."]
+        # A change of the change time alone (chmod; chown, a hard link, a rename, `touch -a`
+        # alike): the note read once, found unchanged, nothing stored again; not at each
+        # look after (review54b).
+        (notes / "a.md").chmod(0o600)
+        batch = watcher.reconcile()
+        assert batch is not None and (batch.report.read, batch.report.unchanged) == (0, 1)
+        assert watcher.reconcile() is None

@@ -6,6 +6,7 @@ for a server that went away) while the server ran (review41a). Real PostgreSQL (
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +60,58 @@ def test_a_connection_ended_mid_write_says_why(pg: Any, tmp_path: Path) -> None:
         assert "administrator ended this session" in message, message
         assert "nothing of this call was kept" in message, message
         assert [e.entry.term for e in kb.entries()] == ["Alpha"]
+
+
+def test_an_opening_whose_connection_ends_while_it_upgrades_says_why(
+        pg: Any, tmp_path: Path) -> None:
+    """The server ends an opening's connection (a shutdown, `pg_terminate_backend`: SQLSTATE
+    57P01) while it waits for another process's upgrade (the migration lock), or inside a step
+    it waits in: the first was psycopg's bare "terminating connection due to administrator
+    command", naming no store and no cause (review54b); the second says the step and the
+    schema kept. Opened again once nothing holds it: upgraded, every entry there."""
+    from grimoire.store.postgres import _LOCK_MIGRATE
+    from grimoire.store.postgres_schema import MIGRATIONS
+
+    url = pg.url()
+    notes = write_notes(tmp_path / "notes", {"alpha.md": "# Alpha\n\nAlpha is a note.\n"})
+    with ingested(url, notes, embed=False):
+        pass
+    last = len(MIGRATIONS)
+    with psycopg.connect(url, autocommit=True) as admin:
+        # The last step to run again: it rewrites what it wrote (the functions replaced).
+        admin.execute("UPDATE grimoire_schema SET version = %s", (last - 1,))
+        for hold, said in ((f"SELECT pg_advisory_xact_lock({_LOCK_MIGRATE})",
+                            "cannot open the database: "),
+                           ("LOCK TABLE passages IN ACCESS EXCLUSIVE MODE",
+                            f"migration to schema {last} failed: ")):
+            failed: list[BaseException] = []
+            with psycopg.connect(url) as holder:  # its transaction open till the block's end
+                holder.execute(hold)
+                opening = threading.Thread(target=_open_refused, args=(url, failed))
+                opening.start()
+                waiting = None
+                while waiting is None and opening.is_alive():
+                    waiting = admin.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND pid <> %s",
+                        (holder.info.backend_pid,)).fetchone()
+                assert waiting is not None, failed
+                admin.execute("SELECT pg_terminate_backend(%s, 10000)", waiting)
+                opening.join()
+            # main: psycopg.errors.AdminShutdown: terminating connection due to ...
+            assert len(failed) == 1 and isinstance(failed[0], StoreError), failed
+            message = str(failed[0])
+            assert said in message and "SQLSTATE 57P01" in message, message
+            assert "nothing of this call was kept" in message, message
+            assert admin.execute("SELECT version FROM grimoire_schema").fetchone() == (last - 1,)
+        assert message.endswith(f"the database keeps schema {last - 1}"), message
+        with grimoire.open(url) as kb:
+            assert [e.entry.term for e in kb.entries()] == ["Alpha"]
+        assert admin.execute("SELECT version FROM grimoire_schema").fetchone() == (last,)
+
+
+def _open_refused(url: str, failed: list[BaseException]) -> None:
+    try:
+        grimoire.open(url).close()
+    except Exception as e:  # kept for the test's thread to look at
+        failed.append(e)

@@ -19,6 +19,12 @@ from pathlib import Path
 _PROBE_BYTES = 64 * 1024
 
 KEPT = "nothing of this write was kept and what was stored before is intact"
+# What a disk made read-only leaves: a store that can be searched, or one whose schema this
+# Grimoire must upgrade (a write) before it reads it (review54b: "it can be searched" was
+# said of such a store, which the next command refused).
+_READ = {True: ": it can be searched, not changed",
+         False: ", in the schema the Grimoire that wrote it reads; this one reads it only "
+                "once it has upgraded it"}
 
 
 def probe(folder: Path) -> OSError | None:
@@ -35,10 +41,13 @@ def probe(folder: Path) -> OSError | None:
     return None
 
 
-def io_cause(error: BaseException, path: str) -> tuple[str, bool] | None:
+def io_cause(error: BaseException, path: str, *,
+             searchable: bool = True) -> tuple[str, bool] | None:
     """For SQLite's "disk I/O error" writing the store at `path`: what to say, and whether it
     is for want of room (a smaller write may fit: `NoRoom`); None when the system's own write
-    beside the store names no cause (then SQLite's words stand)."""
+    beside the store names no cause (then SQLite's words stand). `searchable`: whether the
+    store as the disk holds it can be searched (an older schema this Grimoire must upgrade
+    first cannot)."""
     failed = probe(Path(path).absolute().parent)
     if failed is None:
         return None
@@ -52,9 +61,9 @@ def io_cause(error: BaseException, path: str) -> tuple[str, bool] | None:
     if failed.errno == errno.EROFS:
         return (f"the file system holding it became read-only (EROFS: {said}; a system remounts "
                 "a disk read-only after an error on it); nothing of this write was kept and "
-                "what was stored before is as the disk holds it: it can be searched, not "
-                "changed. The system log (`dmesg`) says why; once the disk is writable again, "
-                "run it again", False)
+                f"what was stored before is as the disk holds it{_READ[searchable]}. The "
+                "system log (`dmesg`) says why; once the disk is writable again, run it again",
+                False)
     if failed.errno == errno.EIO:
         return (f"the disk failed a write (EIO: {said}: a failing drive, a lost network "
                 "share?); nothing of this write was kept: run `grimoire check` once the disk "

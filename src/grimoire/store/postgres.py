@@ -318,8 +318,16 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         # made before pgvector's type exists cannot send or read a vector, and another
         # process may be creating that type while this one waits on the migration lock.
         with first:
-            self._migrate(first)
-            _vector_columns_whole(first, self.url)
+            try:
+                self._migrate(first)
+                _vector_columns_whole(first, self.url)
+            except psycopg.Error as e:
+                # Outside a step (its own error says which): the server stopped or the
+                # session ended while the opening waited for the migration lock (another
+                # process upgrading) or read the schema. Was psycopg's bare AdminShutdown,
+                # naming no store (review54b).
+                reason = disk_full(e) or server_gone(e) or str(e)
+                raise StoreError(f"cannot open the database: {reason}", self.url) from e
         name = f"grimoire-{next(_POOLS)}"
         _AWAY.servers[name] = self.url
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -17,7 +18,7 @@ from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
 from grimoire.store import _carry_vectors, sqlite_checked
-from grimoire.store._io_cause import io_cause
+from grimoire.store._io_cause import io_cause, probe
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
@@ -555,9 +556,11 @@ def connect(path: str, *, create: bool = True) -> sqlite3.Connection:
     return _connect(path, create)[0]
 
 
-def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, int] | None]:
-    """`connect`, and the device and inode of the file the connection holds (None: a new
-    file or one in memory), checked while the connection held it."""
+def _connect(path: str, create: bool,
+             read_only: bool = False) -> tuple[sqlite3.Connection, tuple[int, int] | None, bool]:
+    """`connect`, the device and inode of the file the connection holds (None: a new file or
+    one in memory), checked while the connection held it, and whether it was opened
+    read-only; `read_only`: opened so whatever `access` says (`_on_read_only_disk`)."""
     if not path.strip():
         # sqlite3 opens "" as a private temporary database, deleted on close: all work lost
         # (and " " would be a file named by a space, left in the working folder).
@@ -570,10 +573,11 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
     if not create and not in_memory and not Path(path).exists():
         raise StoreError("database does not exist (ingest something to create it)", path)
     existed = Path(path).exists() and Path(path).stat().st_size > 0
-    readonly = existed and not in_memory and not _writable(path)
+    readonly = existed and not in_memory and (read_only or not _writable(path))
     opened_as = _file_id(path) if existed and not in_memory else None
+    conn = None
     try:
-        conn = _open(path, readonly)
+        conn = _open(path, readonly, read_only_disk=read_only)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -591,13 +595,18 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         if held:
             conn.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as e:
+        if conn is not None:
+            conn.close()
+        if not readonly and existed and _code(e) in (_CANTOPEN, _IOERR) \
+                and _on_read_only_disk(path):
+            return _connect(path, create, read_only=True)
         raise _open_error(e, path) from e
     if opened_as is not None and _replaced(path, opened_as):
         # Another file was renamed over the path while this one waited for its lock (the
         # swap of `grimoire rebuild`, which holds the old file locked until it is done): what
         # this connection wrote would go into the old file, now NAME.old. Open the new one.
         conn.close()
-        return _connect(path, create)
+        return _connect(path, create, read_only)
     # Grimoire stamps its files in the same transaction that creates the schema, and turns on
     # WAL only after that; a file killed during its first migration is rolled back to no
     # tables, no stamp, version 0 and a rollback journal. Anything else unstamped, even an
@@ -625,7 +634,7 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
             conn.close()
             raise StoreError("database is read-only and needs an upgrade: make it writable",
                              path)
-        return conn, opened_as
+        return conn, opened_as, True
     if held and conn.in_transaction:
         conn.execute("ROLLBACK")
 
@@ -634,7 +643,7 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
 
     if version < len(MIGRATIONS) and not _migrate(conn, path, moved):
         conn.close()
-        return _connect(path, create)
+        return _connect(path, create, read_only)
     # WAL only once the file carries our stamp: a crash before it leaves no foreign-looking file.
     try:
         switched = _use_wal(conn, moved)
@@ -643,7 +652,7 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         raise _open_error(e, path) from e
     if not switched:
         conn.close()
-        return _connect(path, create)
+        return _connect(path, create, read_only)
     conn.execute("PRAGMA synchronous = NORMAL")
     if held:
         # In WAL mode now, this read holds the file for as long as the connection is open:
@@ -651,8 +660,8 @@ def _connect(path: str, create: bool) -> tuple[sqlite3.Connection, tuple[int, in
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if moved():
             conn.close()
-            return _connect(path, create)
-    return conn, opened_as
+            return _connect(path, create, read_only)
+    return conn, opened_as, False
 
 
 # Seconds SQLite's quick check may take when an existing file is opened. It reads every page
@@ -920,16 +929,31 @@ def _migrate(conn: sqlite3.Connection, path: str,
                 conn.execute("ROLLBACK")
         conn.close()
         # A disk made read-only or failing under it: said with the system's cause
-        # (`io_cause`), as a store's own writes are (round 54: "disk I/O error").
+        # (`io_cause`), as a store's own writes are (round 54: "disk I/O error"). Read-only
+        # too where the file was found writable: a disk the kernel made read-only after an
+        # error (ext4 `emergency_ro`) still lets `access` say writable, and SQLite's write
+        # failed as "attempt to write a readonly database" at each opening (review54b).
         reason = write_failed(e)
         if reason is None:
-            cause = io_cause(e, path) if _code(e) == _IOERR else None
+            asked = _code(e) in (_IOERR, _READONLY)
+            cause = io_cause(e, path, searchable=False) if asked else None
             reason = cause[0] if cause else str(e)
         # One transaction for every step: the file keeps the schema it had, which the
         # Grimoire that wrote it still opens.
         kept = f"; the file keeps schema {version}" if version else ""
         raise StoreError(f"migration to schema {step + 1} failed: {reason}{kept}", path) from e
     return True
+
+
+def _on_read_only_disk(path: str) -> bool:
+    """Whether the disk holding `path` refuses writes as read-only (EROFS) though `access`
+    says it is writable: ext4 made read-only by an error (`errors=remount-ro` on Linux 6.x:
+    `emergency_ro`, the mount still `rw`). A WAL file there, closed cleanly (no -wal, no
+    -shm), failed to open as "cannot open the database file ... check its folder and
+    permissions", and could not even be searched (review54b). Asked after a failed opening
+    only: the system's own write beside it (`probe`)."""
+    failed = probe(Path(path).absolute().parent)
+    return failed is not None and failed.errno == errno.EROFS
 
 
 def _code(error: BaseException) -> int:
@@ -943,15 +967,15 @@ def _writable(path: str) -> bool:
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
-def _open(path: str, readonly: bool) -> sqlite3.Connection:
+def _open(path: str, readonly: bool, *, read_only_disk: bool = False) -> sqlite3.Connection:
     if not readonly:
         return sqlite3.connect(path, isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
-    return open_read_only(path, check_same_thread=False)
+    return open_read_only(path, check_same_thread=False, read_only_disk=read_only_disk)
 
 
-def open_read_only(path: str | os.PathLike[str], *,
-                   check_same_thread: bool = True) -> sqlite3.Connection:
+def open_read_only(path: str | os.PathLike[str], *, check_same_thread: bool = True,
+                   read_only_disk: bool = False) -> sqlite3.Connection:
     """The database at `path` opened for reading only, for every command and for `check`,
     `backup` and `rebuild` alike (audit31: two openers had two policies).
 
@@ -959,7 +983,8 @@ def open_read_only(path: str | os.PathLike[str], *,
     through SQLite's -shm: it is read as it stands (`immutable`), unless a hot journal or a log
     holding writes says the file alone is not the database. Raises StoreError for such a log
     (`unreadable_log`), and SQLite's own error otherwise (a hot journal: `hot_journal`;
-    damage: `is_damage`), for the caller to say in its words.
+    damage: `is_damage`), for the caller to say in its words. `read_only_disk`: the folder
+    is known not to be writable whatever `access` says (`_on_read_only_disk`).
     """
     uri = Path(path).resolve().as_uri()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None,
@@ -974,9 +999,12 @@ def open_read_only(path: str | os.PathLike[str], *,
             # `immutable` would read the file as the killed write left it, half-written; and
             # damage is damage however the file is opened.
             raise
-        if os.access(Path(path).parent, os.W_OK):
+        if os.access(Path(path).parent, os.W_OK) and not read_only_disk and not (
+                _code(e) == _CANTOPEN and _on_read_only_disk(os.fspath(path))):
             # SQLite could have made the -shm: the failure is another (a writer's lock), and
-            # `immutable` would read a file that is being written.
+            # `immutable` would read a file that is being written. Unless the disk refuses
+            # writes whatever `access` says (ext4's `emergency_ro`): `check` called such a
+            # file "damaged ... run grimoire rebuild", `backup` failed (review54b).
             raise
         if log_holds_writes(path):
             # `immutable` reads the file alone: the writes committed to the log were not
@@ -1112,7 +1140,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
         self.url = path
-        self.conn, opened_as = _connect(path, create)
+        self.conn, opened_as, read_only = _connect(path, create)
         self._scans = {}
         self._readers = threading.local()
         self._opened_readers: list[sqlite3.Connection] = []
@@ -1125,7 +1153,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # over it since (round 39's leftover).
         self._opened_as = None if in_memory else opened_as or _file_id(self._file)
         # Opened for reading (`connect` found the file or its folder not writable).
-        self.read_only = not in_memory and not _writable(self._file)
+        self.read_only = read_only or (not in_memory and not _writable(self._file))
         # The checks at opening found done on the file, and those cut short by their budget,
         # when this store opened it (None: its opening kept none), and the state its last
         # write (or its opening) left while it saw every change since (`_carry_checks`); None
