@@ -36,7 +36,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import DOLLAR_ESCAPES, FORMULA, KEPT_ESCAPE, halves, in_part, same_as
+from grimoire.showing import FORMULA, KEPT_ESCAPE, escapes_dollar, halves, in_part, same_as
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
@@ -392,8 +392,7 @@ def _md_filter(site: Site) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:  # a section's text comes as "text": its file's
             # format says whether a `\$` is a dollar sign (`showing.DOLLAR_ESCAPES`)
-            record = site.files.known().get(path) if "\\$" in text else None
-            kept = record is not None and record.format not in DOLLAR_ESCAPES
+            kept = "\\$" in text and escapes_dollar(site.files, path) is False
             return site.renderer.text(text, displays=format == "latex",
                                       code=frozenset({KEPT_ESCAPE}) if kept else frozenset())
         return site.renderer.markdown(
