@@ -49,7 +49,7 @@ from grimoire.web.render import (
     whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
-from grimoire.web.site import Settings, Site, link_status, suggestions
+from grimoire.web.site import STOPPED, Settings, Site, link_status, suggestions
 from grimoire.web.sources import IMAGE_TYPES
 
 HERE = Path(__file__).parent
@@ -463,9 +463,10 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
         loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": STOPPED}))
 
     site.streams.add(stop)
-    if site.stopping:
+    if site.stopping:  # asked as the server stops: no model is asked to write it
         stop()
-    threading.Thread(target=work, daemon=True).start()
+    else:
+        threading.Thread(target=work, daemon=True).start()
     try:
         while True:
             kind, data = await queue.get()
@@ -476,8 +477,6 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
         site.streams.discard(stop)
         gone.set()  # the model's next piece stops it (`on_text`)
 
-
-STOPPED = "The answer stopped here: Grimoire is shutting down. Ask again once it runs again."
 
 
 class _PageGoneError(Exception):
