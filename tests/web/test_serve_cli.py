@@ -154,3 +154,30 @@ def test_a_stopping_server_ends_a_model_answer_that_is_not_streamed(
         kb.close()
         model.shutdown()
         model.server_close()
+
+
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
+def test_sigterm_stops_the_watcher_inside_serve(tmp_path: Path) -> None:
+    """review54d: uvicorn raises the SIGTERM it caught again once stopped, and its default
+    action ended `serve --watch` before the watcher was told to stop (its batch under way was
+    cut off). The watcher stops and says so, and the process still ends by SIGTERM."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "note.md").write_text("# Watched\n\nA note the server keeps ingested.\n")
+    proc = subprocess.Popen([GRIMOIRE, "--db", str(tmp_path / "kb.db"), "serve", "--port", "0",
+                             "--watch", str(notes)],
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        said: list[str] = []
+        while not any("start:" in line for line in said):  # the watcher's first batch
+            said.append(readline(proc, proc.stderr))
+            assert said[-1], said  # the server ended
+        proc.send_signal(signal.SIGTERM)
+        _, rest = proc.communicate(timeout=120)
+        assert proc.returncode == -signal.SIGTERM, (said, rest)
+        assert rest.strip().splitlines()[-1:] == ["stopped watching"], (said, rest)
+        assert "Traceback" not in rest, rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
