@@ -56,3 +56,12 @@ def test_a_prime_is_drawn_beside_its_letter() -> None:
         assert "<msup" not in drawn and "<msubsup" not in drawn, (tex, drawn)
         assert base + '<mo lspace="0em" rspace="0em">' in drawn, (tex, drawn)
     assert "<msup><mi>x</mi><mn>2</mn></msup>" in str(math_html("x^2"))  # a power as before
+    # review54d: a superscript after the primes (a square, a transpose) goes over the primed
+    # base, and two `\\prime`s are one run: each prime was raised twice still
+    prime = '<mo lspace="0em" rspace="0em">\u2032</mo>'
+    for tex, over in (("x'^2", "<mn>2</mn>"), ("W'^T", "<mi>T</mi>"),
+                      ("x^{\\prime 2}", "<mn>2</mn>")):
+        drawn = str(math_html(tex))
+        assert f"<msup><mrow><mi>{tex[0]}</mi>{prime}</mrow>{over}</msup>" in drawn, (tex, drawn)
+    drawn = str(math_html("W^{\\prime\\prime}"))
+    assert "<msup" not in drawn and f"<mi>W</mi>{prime[:-6]}\u2032\u2032</mo>" in drawn, drawn
