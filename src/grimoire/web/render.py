@@ -240,7 +240,7 @@ def _primes_inline(tree: Element) -> None:
 
 
 def _prime_run(script: Element) -> tuple[str, list[Element]]:
-    """The primes a superscript opens with (`′`, `″`, …, one token each) and what follows
+    """The primes a superscript opens with (`_PRIMES`, one token each) and what follows
     them."""
     while script.tag.endswith("mrow") and len(script) == 1:
         script = script[0]
