@@ -450,6 +450,13 @@ def as_written(files: NoteFiles, spans: Sequence[Span], shown: str) -> frozenset
     return frozenset(found)
 
 
+def dollars(text: str, code: frozenset[str]) -> str:
+    """`text` with each `\\$` a dollar sign, unless `code` (`as_written`) keeps it as written:
+    one rule for the web's prose (`render._prose`), MCP's previews and Anki's cards (a
+    glossary's "costs \\$5" showed its backslash to an assistant and on a card; review54d)."""
+    return text if KEPT_ESCAPE in code else text.replace(KEPT_ESCAPE, "$")
+
+
 def code_marked(text: str, code: frozenset[str]) -> str:
     """`text` (plain words for an assistant) with each formula of `code` (`as_written`) back in
     the backticks its note writes around it: MCP's previews gave a README's "`$...$`" as a

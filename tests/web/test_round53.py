@@ -51,6 +51,8 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
     (notes / "fees.html").write_text(
         '<html><head><script src="https://cdn.example/mathjax/tex-chtml.js"></script>'
         "</head><body><h1>Fees</h1><p>The hosted tokenizer fee is \\$8 a seat.</p></body></html>")
+    (notes / "pricing.glossary").write_text("Glossary\n\nHosted tier\n\nThe hosted tier "
+                                            "costs \\$12 a seat each month.\n")
     line = next(x for x in (seeds / "README.md").read_text().splitlines() if "`$...$`" in x)
     assert code_formulas(line) == {"$...$"}
     assert code_formulas(line + " and $...$ outside") == frozenset()  # written as math too
@@ -93,6 +95,12 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
         cards = [f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
                  if f[0] == "Delimiters"]
         assert "writes <code>$x$</code> for it" in cards[0][1], cards
+        # review54d: a glossary's `\\$` is a dollar sign in MCP and on the card as on the web
+        told = tools.show("Hosted tier")["sources"]
+        assert "costs $12 a seat" in told[0]["preview"], told
+        card = next(f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
+                    if f[0] == "Hosted tier")
+        assert "costs $12 a seat" in card[1], card
     finally:
         kb.close()
     # as before where nothing says it is code

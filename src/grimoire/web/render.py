@@ -41,7 +41,7 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _MARKS,
     _WIKILINK,
     DISPLAY_MATH,
-    KEPT_ESCAPE,
+    dollars,
     link_label,
     open_formula_cut,
     quote_words,
@@ -626,19 +626,19 @@ def _inline(text: str, code: frozenset[str] = frozenset()) -> Markup:
     pieces: list[str] = []
     last = 0
     for m in _INLINE_MATH.finditer(text):
-        pieces.append(_prose(text[last:m.start()], KEPT_ESCAPE in code))
+        pieces.append(_prose(text[last:m.start()], code))
         pieces.append(f"<code>{html.escape(m.group(0))}</code>" if m.group(0) in code
                       else str(math_html(m.group(1))))
         last = m.end()
-    pieces.append(_prose(text[last:], KEPT_ESCAPE in code))
+    pieces.append(_prose(text[last:], code))
     return Markup("".join(pieces))
 
 
-def _prose(text: str, kept: bool = False) -> str:
+def _prose(text: str, code: frozenset[str] = frozenset()) -> str:
     """Text outside formulas, escaped, an escaped dollar (`\\$`) shown as the sign: a
-    glossary's "costs \\$5" showed its backslash (round 53); but `kept` (a note of a format
-    that escapes no dollar, `showing.as_written`): a regex's `^\\$` keeps it."""
-    return html.escape(text if kept else text.replace("\\$", "$"))
+    glossary's "costs \\$5" showed its backslash (round 53); but not where `code` keeps it
+    (a note of a format that escapes no dollar, `showing.as_written`): a regex's `^\\$`."""
+    return html.escape(dollars(text, code))
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:
