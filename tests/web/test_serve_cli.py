@@ -124,6 +124,8 @@ def test_port_0_announces_the_port_it_serves_on(examples_and_seed_db: Path) -> N
         model.server_close()
 
 
+@pytest.mark.sqlite_only(reason="the server's stop, not the store's: the session's store "
+                         "without vectors is built for SQLite only")
 def test_a_stopping_server_ends_a_model_answer_that_is_not_streamed(
         examples_and_seed_db: Path) -> None:
     """review54d: the `/ask` page and `/api/ask` write no pieces, and uvicorn waited for their
