@@ -74,14 +74,36 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, names: tu
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"Grimoire on {url}  (Ctrl-C stops)", err=True)
-    watching = _watch_in_background(ctx, watch_paths) if watch_paths else None
+    # uvicorn raises the SIGTERM it caught again once it has stopped, and its default action
+    # ended the process there: the watcher below never heard it should stop (review54d).
+    # Here it unwinds instead, and the same signal ends the process once the watcher is done.
+    import signal
+
+    terminated = False
+
+    def unwind(sig: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    before = signal.signal(signal.SIGTERM, unwind)
+    watching = None
     try:
+        watching = _watch_in_background(ctx, watch_paths) if watch_paths else None
         _Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    except _Terminated:
+        terminated = True
     finally:
         if watching is not None:
             stop, thread = watching
             stop.set()
             thread.join(30)  # the batch under way commits; then the connection may close
+            err().print("stopped watching", highlight=False)  # as `grimoire watch` says
+        signal.signal(signal.SIGTERM, before)
+    if terminated:
+        signal.raise_signal(signal.SIGTERM)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, as `serve` unwinds to stop its watcher (not an error: a BaseException)."""
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -23,6 +23,9 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 TEX_COMMAND = re.compile(r"\\[A-Za-z]")
+# A page that loads a TeX renderer, by its script's name: its `$..$` are formulas (the HTML
+# reader) and a `\$` a dollar sign (`showing.escapes_dollar`)
+TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
 # An escaped `\$` (Markdown's, MathJax's) is a dollar sign, neither `$` of a formula (round 53).
 # After a digit a `$` opens a formula of one word ("2$x$") or of TeX ("a 10$\\times$ speedup",
 # "3$\\times 4$"), no blank just inside: "30$/1M tokens, the small one 0.5$/1M" is two prices

@@ -42,6 +42,7 @@ from grimoire.showing import (
     as_written,
     code_marked,
     cut_words,
+    dollars,
     open_formula_cut,
     same_as,
     stored_lines,
@@ -132,7 +133,8 @@ class Tools:
     def _preview(self, text: str, span: Span, limit: int = PREVIEW_CHARS) -> str:
         """`preview`, a `$…$` its note writes in a code span back in its backticks
         (`showing.as_written`: as the web's snippets show it as code, and Anki's cards)."""
-        return preview(code_marked(text, as_written(self.files, [span], text)), limit)
+        code = as_written(self.files, [span], text)
+        return preview(dollars(code_marked(text, code), code), limit)
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
         k = max(1, min(k, 25))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from grimoire.errors import NotFound, ReadError
 from grimoire.fences import without_bars
 from grimoire.files import note_text, read_capped, real_inside, root_folder
-from grimoire.formulas import INLINE_MATH
+from grimoire.formulas import INLINE_MATH, TEX_RENDERER
 from grimoire.model import Span
 from grimoire.names import normalize
 from grimoire.store import SourceRecord
@@ -401,12 +401,28 @@ class NoteFiles:
         return real if real is not None and real.is_file() else None
 
 
-# The formats whose notes escape a dollar as `\$`: those that write `$…$` formulas (Markdown's
-# backslash escape, MathJax's `processEscapes`, LaTeX's `\$`). Elsewhere (a text file, an Org,
-# reST or wiki page) a `\$` is written as meant: a regex `^\$` in a note's prose lost its
-# backslash on the text faces (review53d).
-DOLLAR_ESCAPES = frozenset({"markdown", "obsidian", "notebook", "glossary", "latex", "html"})
+# The formats whose text as read keeps a writer's `\$` for a dollar sign: a glossary written
+# for MathJax, and an HTML page that loads MathJax or KaTeX (`escapes_dollar`). The Markdown,
+# notebook, LaTeX and reST readers resolve their escapes as they read (`costs \$5` is read
+# "costs $5"), so a `\$` left in their text is written so, in a code span, a code block or
+# cell, a `\verb` (review54d: a Markdown note's `^\$` in backticks and a notebook's
+# `r"^\$"` showed `^$`); a text file's, an Org, wiki or plain HTML page's `\$` too (a regex
+# `^\$` in a note's prose lost its backslash, review53d).
+DOLLAR_ESCAPES = frozenset({"glossary", "html"})
 KEPT_ESCAPE = "\\$"  # in `as_written`: the text's `\$` are shown so, not as a dollar sign
+
+
+def escapes_dollar(files: NoteFiles, path: str) -> bool | None:
+    """Whether a `\\$` in the text read from `path` is a dollar sign (`DOLLAR_ESCAPES`: an HTML
+    page's only when its source names MathJax or KaTeX, `formulas.TEX_RENDERER`); None when
+    the file is not known."""
+    record = files.known().get(path)
+    if record is None:
+        return None
+    if record.format != "html":
+        return record.format in DOLLAR_ESCAPES
+    src = files.text(path)
+    return src is not None and any(TEX_RENDERER.search(line) for line in src.lines)
 
 
 def as_written(files: NoteFiles, spans: Sequence[Span], shown: str) -> frozenset[str]:
@@ -414,15 +430,16 @@ def as_written(files: NoteFiles, spans: Sequence[Span], shown: str) -> frozenset
     of `spans`) every face shows as the note writes it: each `$…$` those lines write in code
     spans only (`code_formulas`: the text as read keeps a code span's words without its
     backticks, and snippets, answers, MCP's previews and Anki's cards drew them as formulas),
-    and `KEPT_ESCAPE` when the spans' files are known and none is of a format that escapes a
-    dollar (`DOLLAR_ESCAPES`). Read only when `shown` holds a `$`."""
+    and `KEPT_ESCAPE` when the spans' files are known and none writes `\\$` for a dollar sign
+    (`escapes_dollar`). Read only when `shown` holds a `$`."""
     if "$" not in shown:
         return frozenset()
     found: set[str] = set()
     known = files.known()
-    formats = {r.format for span in spans[:20] if (r := known.get(span.path)) is not None}
-    if formats and not formats & DOLLAR_ESCAPES and KEPT_ESCAPE in shown:
-        found.add(KEPT_ESCAPE)
+    if KEPT_ESCAPE in shown:
+        escapes = [escapes_dollar(files, span.path) for span in spans[:20]]
+        if any(e is not None for e in escapes) and not any(escapes):
+            found.add(KEPT_ESCAPE)
     for span in spans[:20]:
         record = known.get(span.path)
         if record is None or record.format not in CODE_SPAN_FORMATS:
@@ -431,6 +448,13 @@ def as_written(files: NoteFiles, spans: Sequence[Span], shown: str) -> frozenset
         if src is not None:
             found |= code_formulas("\n".join(src.lines[span.start_line - 1:span.end_line]))
     return frozenset(found)
+
+
+def dollars(text: str, code: frozenset[str]) -> str:
+    """`text` with each `\\$` a dollar sign, unless `code` (`as_written`) keeps it as written:
+    one rule for the web's prose (`render._prose`), MCP's previews and Anki's cards (a
+    glossary's "costs \\$5" showed its backslash to an assistant and on a card; review54d)."""
+    return text if KEPT_ESCAPE in code else text.replace(KEPT_ESCAPE, "$")
 
 
 def code_marked(text: str, code: frozenset[str]) -> str:

@@ -3,6 +3,7 @@ its quotes as on the note's page; an escaped `\\$` is a dollar sign on every fac
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import threading
@@ -37,6 +38,21 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
                                        "\\$HOME a variable.\n")
     (notes / "delimiters.md").write_text("# Delimiters\n\nDelimiters mark inline math: a template "
                                          "writes `$x$` for it. It costs \\$5 a month.\n")
+    # review54d: the Markdown and notebook readers resolve `\\$` as they read, so one left in
+    # their text is code (a code span, a code cell) and keeps its backslash; an HTML page that
+    # loads MathJax escapes a dollar with it
+    (notes / "tokens.md").write_text("# Token patterns\n\nA tokenizer's pattern `^\\$` "
+                                     "pins a blank token.\n")
+    (notes / "cells.ipynb").write_text(json.dumps({
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Sentinel cells"]},
+                  {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+                   "source": ['sentinel = re.compile(r"^\\$ sentinel line")']}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (notes / "fees.html").write_text(
+        '<html><head><script src="https://cdn.example/mathjax/tex-chtml.js"></script>'
+        "</head><body><h1>Fees</h1><p>The hosted tokenizer fee is \\$8 a seat.</p></body></html>")
+    (notes / "pricing.glossary").write_text("Glossary\n\nHosted tier\n\nThe hosted tier "
+                                            "costs \\$12 a seat each month.\n")
     line = next(x for x in (seeds / "README.md").read_text().splitlines() if "`$...$`" in x)
     assert code_formulas(line) == {"$...$"}
     assert code_formulas(line + " and $...$ outside") == frozenset()  # written as math too
@@ -62,7 +78,10 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
             # round 54: a text file escapes no dollar (its regex keeps its backslash), a
             # Markdown note does ("costs \\$5" is a price)
             for q, shown in (("regex anchors empty line", r"^\$ matches"),
-                             ("delimiters costs month", "</mark> $5 a ")):
+                             ("delimiters costs month", "</mark> $5 a "),
+                             ("tokenizer pattern blank", r"pattern</mark> ^\$ "),
+                             ("sentinel line", r"(r&quot;^\$ "),
+                             ("tokenizer fee seat", "is $8 a ")):
                 found = client.get("/search", params={"q": q, "mode": "lexical"}).text
                 snippet = re.findall(r'<p class="snippet">(.*?)</p>', found, re.S)[0]
                 assert shown in snippet, snippet
@@ -76,6 +95,12 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
         cards = [f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
                  if f[0] == "Delimiters"]
         assert "writes <code>$x$</code> for it" in cards[0][1], cards
+        # review54d: a glossary's `\\$` is a dollar sign in MCP and on the card as on the web
+        told = tools.show("Hosted tier")["sources"]
+        assert "costs $12 a seat" in told[0]["preview"], told
+        card = next(f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
+                    if f[0] == "Hosted tier")
+        assert "costs $12 a seat" in card[1], card
     finally:
         kb.close()
     # as before where nothing says it is code

@@ -45,6 +45,17 @@ def test_a_phone_cuts_no_graph_label_and_no_preview_covers_the_next_hit(
             assert box["y"] + box["height"] <= nxt["y"] or box["y"] >= nxt["y"] + nxt["height"]
     finally:
         context.close()
+    # review54d: nor where nothing hovers (a phone turned to 844 x 390, a tablet): the
+    # focused hit's preview covered the next hits (its top 321 px, the next hit at 421)
+    context = browser.new_context(viewport={"width": 844, "height": 390}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/search?q=attention&mode=lexical")
+        page.locator(".hit-title.internal").first.focus()
+        page.wait_for_load_state("networkidle")
+        assert not page.locator("#popover").is_visible()
+    finally:
+        context.close()
 
 
 def test_a_prime_is_drawn_beside_its_letter() -> None:
@@ -56,3 +67,12 @@ def test_a_prime_is_drawn_beside_its_letter() -> None:
         assert "<msup" not in drawn and "<msubsup" not in drawn, (tex, drawn)
         assert base + '<mo lspace="0em" rspace="0em">' in drawn, (tex, drawn)
     assert "<msup><mi>x</mi><mn>2</mn></msup>" in str(math_html("x^2"))  # a power as before
+    # review54d: a superscript after the primes (a square, a transpose) goes over the primed
+    # base, and two `\\prime`s are one run: each prime was raised twice still
+    prime = '<mo lspace="0em" rspace="0em">\u2032</mo>'
+    for tex, over in (("x'^2", "<mn>2</mn>"), ("W'^T", "<mi>T</mi>"),
+                      ("x^{\\prime 2}", "<mn>2</mn>")):
+        drawn = str(math_html(tex))
+        assert f"<msup><mrow><mi>{tex[0]}</mi>{prime}</mrow>{over}</msup>" in drawn, (tex, drawn)
+    drawn = str(math_html("W^{\\prime\\prime}"))
+    assert "<msup" not in drawn and f"<mi>W</mi>{prime[:-6]}\u2032\u2032</mo>" in drawn, drawn

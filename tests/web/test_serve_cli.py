@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+import grimoire
 from grimoire.cli import main
+from grimoire.web import Guard, Settings, create_app
 from tests._child import readline
 from tests.web.test_stream import StandIn
 
@@ -56,6 +59,7 @@ class Endless(StandIn):
     pieces: minutes); it counts the pieces it sent."""
 
     sent = 0
+    wrote = threading.Event()  # set at each piece
 
     def do_POST(self) -> None:  # noqa: N802 (http.server names it so)
         self.begin()
@@ -66,6 +70,7 @@ class Endless(StandIn):
             except OSError:
                 return
             Endless.sent += 1
+            Endless.wrote.set()
             paced.wait(0.05)
 
 
@@ -117,3 +122,64 @@ def test_port_0_announces_the_port_it_serves_on(examples_and_seed_db: Path) -> N
             proc.stderr.close()
         model.shutdown()
         model.server_close()
+
+
+@pytest.mark.sqlite_only(reason="the server's stop, not the store's: the session's store "
+                         "without vectors is built for SQLite only")
+def test_a_stopping_server_ends_a_model_answer_that_is_not_streamed(
+        examples_and_seed_db: Path) -> None:
+    """review54d: the `/ask` page and `/api/ask` write no pieces, and uvicorn waited for their
+    model to write the whole answer as it stopped (46 s for 2,000 pieces): the server's stop
+    (`serve`'s SIGTERM calls `stop_streams`) ends it at the model's next piece, with why."""
+    model = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    kb = grimoire.open(examples_and_seed_db)
+    client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000, None), Settings(
+        llm=f"http://127.0.0.1:{model.server_address[1]}/v1", llm_model="test")),
+        base_url="http://127.0.0.1:8000")
+    said: list[str] = []
+
+    def ask() -> None:
+        said.append(client.get("/api/ask", params={"q": "what does LoRA train"}).text)
+
+    before, Endless.wrote = Endless.sent, threading.Event()
+    asking = threading.Thread(target=ask)
+    try:
+        asking.start()
+        assert Endless.wrote.wait(120)  # the model writes the answer
+        client.app.state.stop_streams()  # type: ignore[attr-defined]
+        asking.join(120)
+        assert not asking.is_alive()
+        assert len(said) == 1 and "Grimoire is shutting down" in said[0], said
+        assert Endless.sent < before + 5000
+    finally:
+        kb.close()
+        model.shutdown()
+        model.server_close()
+
+
+@pytest.mark.sqlite_only(reason="another process opens the file by its path")
+def test_sigterm_stops_the_watcher_inside_serve(tmp_path: Path) -> None:
+    """review54d: uvicorn raises the SIGTERM it caught again once stopped, and its default
+    action ended `serve --watch` before the watcher was told to stop (its batch under way was
+    cut off). The watcher stops and says so, and the process still ends by SIGTERM."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "note.md").write_text("# Watched\n\nA note the server keeps ingested.\n")
+    proc = subprocess.Popen([GRIMOIRE, "--db", str(tmp_path / "kb.db"), "serve", "--port", "0",
+                             "--watch", str(notes)],
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        said: list[str] = []
+        while not any("start:" in line for line in said):  # the watcher's first batch
+            said.append(readline(proc, proc.stderr))
+            assert said[-1], said  # the server ended
+        proc.send_signal(signal.SIGTERM)
+        _, rest = proc.communicate(timeout=120)
+        assert proc.returncode == -signal.SIGTERM, (said, rest)
+        assert rest.strip().splitlines()[-1:] == ["stopped watching"], (said, rest)
+        assert "Traceback" not in rest, rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)

@@ -25,7 +25,7 @@ from grimoire._api_args import scalars
 from grimoire.export.base import Exporter, NamedLine, definitions
 from grimoire.model import Span
 from grimoire.resolve.types import Concept
-from grimoire.showing import FORMULA, NoteFiles, Said, as_written, unprinted
+from grimoire.showing import FORMULA, NoteFiles, Said, as_written, dollars, unprinted
 
 # Chosen once at random in genanki's range (its README: generate once, then hard-code); Anki
 # knows the note type and the deck by these ids across imports.
@@ -60,9 +60,10 @@ def _math_field(text: str, code: frozenset[str] = frozenset()) -> str:
     formulas are found as the web page finds them; a blank line between paragraphs
     is a break (the card ran them together), and so is a line that opens a list item (a
     note's opening words keep them one a line, `showing.opening`). A `$…$` of `code` (its
-    note writes it in a code span, `showing.as_written`) is code, as on every other face."""
+    note writes it in a code span, `showing.as_written`) is code, as on every other face, and
+    a `\\$` a dollar sign unless `code` keeps it (`showing.dollars`)."""
     def prose(part: str) -> str:  # its paragraphs kept: Anki shows a field as HTML
-        return _ITEM_LINE.sub("<br>", re.sub(r"\n\s*\n", "<br><br>", _field(part)))
+        return _ITEM_LINE.sub("<br>", re.sub(r"\n\s*\n", "<br><br>", _field(dollars(part, code))))
 
     pieces: list[str] = []
     last = 0

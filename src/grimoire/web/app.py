@@ -36,7 +36,7 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import DOLLAR_ESCAPES, FORMULA, KEPT_ESCAPE, halves, in_part, same_as
+from grimoire.showing import FORMULA, KEPT_ESCAPE, escapes_dollar, halves, in_part, same_as
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
@@ -49,7 +49,7 @@ from grimoire.web.render import (
     whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
-from grimoire.web.site import Settings, Site, link_status, suggestions
+from grimoire.web.site import STOPPED, Settings, Site, link_status, suggestions
 from grimoire.web.sources import IMAGE_TYPES
 
 HERE = Path(__file__).parent
@@ -392,8 +392,7 @@ def _md_filter(site: Site) -> Any:
     def md(text: str, path: str = "", format: str = "markdown") -> Markup:
         if format not in MARKDOWN_FORMATS:  # a section's text comes as "text": its file's
             # format says whether a `\$` is a dollar sign (`showing.DOLLAR_ESCAPES`)
-            record = site.files.known().get(path) if "\\$" in text else None
-            kept = record is not None and record.format not in DOLLAR_ESCAPES
+            kept = "\\$" in text and escapes_dollar(site.files, path) is False
             return site.renderer.text(text, displays=format == "latex",
                                       code=frozenset({KEPT_ESCAPE}) if kept else frozenset())
         return site.renderer.markdown(
@@ -464,9 +463,10 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
         loop.call_soon_threadsafe(queue.put_nowait, ("error", {"error": STOPPED}))
 
     site.streams.add(stop)
-    if site.stopping:
+    if site.stopping:  # asked as the server stops: no model is asked to write it
         stop()
-    threading.Thread(target=work, daemon=True).start()
+    else:
+        threading.Thread(target=work, daemon=True).start()
     try:
         while True:
             kind, data = await queue.get()
@@ -477,8 +477,6 @@ async def _stream(site: Site, templates: Jinja2Templates, q: str) -> AsyncIterat
         site.streams.discard(stop)
         gone.set()  # the model's next piece stops it (`on_text`)
 
-
-STOPPED = "The answer stopped here: Grimoire is shutting down. Ask again once it runs again."
 
 
 class _PageGoneError(Exception):

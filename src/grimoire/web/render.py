@@ -41,7 +41,7 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     _MARKS,
     _WIKILINK,
     DISPLAY_MATH,
-    KEPT_ESCAPE,
+    dollars,
     link_label,
     open_formula_cut,
     quote_words,
@@ -205,26 +205,52 @@ def _primes_inline(tree: Element) -> None:
     """Each `W'` (latex2mathml: `<msup><mi>W</mi><mi>&#x2032;</mi></msup>`) as the base, then its
     prime beside it: the prime glyph is drawn raised already, and as a superscript a browser
     raised it once more, a small tick above the letter (LoRA's `W' = W + ΔW`; faces53). A
-    subscript stays with the base (`W'_0`: the prime after `<msub>`)."""
+    subscript stays with the base (`W'_0`: the prime after `<msub>`); a superscript that
+    goes on after its primes (`x'^2`, `W'^T`, `x^{\\prime 2}`) is the rest's, over the
+    primed base, and `W^{\\prime\\prime}`'s two primes are one run (review54d: each was
+    still raised twice)."""
     for parent in list(tree.iter()):
         for i, child in reversed(list(enumerate(parent))):  # from the end: a `W'` takes 2
             tag = child.tag.rsplit("}", 1)[-1]
             if tag not in ("msup", "msubsup") or len(child) != (2 if tag == "msup" else 3):
                 continue
-            script = child[-1]
-            while script.tag.endswith("mrow") and len(script) == 1:
-                script = script[0]
-            if len(script) or not script.text or not set(script.text) <= _PRIMES:
+            primes, rest = _prime_run(child[-1])
+            if not primes or (rest and tag == "msubsup"):
                 continue
             space = child.tag[:-len(tag)]  # the namespace, as `{…}`
             prime = Element(space + "mo", {"lspace": "0em", "rspace": "0em"})
-            prime.text, prime.tail = script.text, child.tail
+            prime.text = primes
             base = child[0]
             if tag == "msubsup":
                 base = Element(space + "msub")
                 base.extend(child[:2])
             base.tail = None
-            parent[i:i + 1] = [base, prime]
+            if not rest:
+                prime.tail = child.tail
+                parent[i:i + 1] = [base, prime]
+                continue
+            primed, over = Element(space + "mrow"), Element(space + "msup")
+            primed.extend([base, prime])
+            script = rest[0] if len(rest) == 1 else Element(space + "mrow")
+            if len(rest) > 1:
+                script.extend(rest)
+            over.extend([primed, script])
+            over.tail = child.tail
+            parent[i] = over
+
+
+def _prime_run(script: Element) -> tuple[str, list[Element]]:
+    """The primes a superscript opens with (`_PRIMES`, one token each) and what follows
+    them."""
+    while script.tag.endswith("mrow") and len(script) == 1:
+        script = script[0]
+    parts = list(script) if script.tag.endswith("mrow") else [script]
+    primes = ""
+    for n, part in enumerate(parts):
+        if len(part) or not part.text or not set(part.text) <= _PRIMES:
+            return primes, parts[n:]
+        primes += part.text
+    return primes, []
 
 
 # A length in a physical unit (`\\hspace{0.5in}`, which a course's notes put between two
@@ -600,19 +626,19 @@ def _inline(text: str, code: frozenset[str] = frozenset()) -> Markup:
     pieces: list[str] = []
     last = 0
     for m in _INLINE_MATH.finditer(text):
-        pieces.append(_prose(text[last:m.start()], KEPT_ESCAPE in code))
+        pieces.append(_prose(text[last:m.start()], code))
         pieces.append(f"<code>{html.escape(m.group(0))}</code>" if m.group(0) in code
                       else str(math_html(m.group(1))))
         last = m.end()
-    pieces.append(_prose(text[last:], KEPT_ESCAPE in code))
+    pieces.append(_prose(text[last:], code))
     return Markup("".join(pieces))
 
 
-def _prose(text: str, kept: bool = False) -> str:
+def _prose(text: str, code: frozenset[str] = frozenset()) -> str:
     """Text outside formulas, escaped, an escaped dollar (`\\$`) shown as the sign: a
-    glossary's "costs \\$5" showed its backslash (round 53); but `kept` (a note of a format
-    that escapes no dollar, `showing.as_written`): a regex's `^\\$` keeps it."""
-    return html.escape(text if kept else text.replace("\\$", "$"))
+    glossary's "costs \\$5" showed its backslash (round 53); but not where `code` keeps it
+    (a note of a format that escapes no dollar, `showing.as_written`): a regex's `^\\$`."""
+    return html.escape(dollars(text, code))
 
 
 def _store_math(env: EnvType, markup: Markup) -> str:

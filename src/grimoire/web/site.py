@@ -117,6 +117,10 @@ def suggestions(hits: list[Hit]) -> list[Suggestion]:
     return out
 
 
+# Why an answer under way ends as the server stops (`Site.stop_streams`)
+STOPPED = "The answer stopped here: Grimoire is shutting down. Ask again once it runs again."
+
+
 class Site:
     """The knowledge base as the web pages need it."""
 
@@ -263,9 +267,18 @@ class Site:
                                                        k=k))
 
     def ask(self, q: str, on_text: Callable[[str], None] | None = None) -> Answer:
+        """An answer; with no `on_text` (the `/ask` page, `/api/ask`) a model's answer still
+        ends when the server stops (`stop_streams`): uvicorn waited for it to be written to
+        its end (review54d: 46 s for a long one, the model writing on for no one)."""
         s = self.settings
+
+        def unless_stopping(piece: str) -> None:
+            if self.stopping:
+                raise GrimoireError(STOPPED)
+
+        said = on_text if on_text is not None or not s.llm else unless_stopping
         return self.call(lambda: self.kb.ask(q, llm=s.llm, model=s.llm_model,
-                                             api_key=s.llm_key, on_text=on_text))
+                                             api_key=s.llm_key, on_text=said))
 
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
         return self.call(lambda: self.kb.choices(error))

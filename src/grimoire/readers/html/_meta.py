@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
+from grimoire.formulas import TEX_RENDERER
 from grimoire.model import Problem, Reference, Span
 from grimoire.readers.base import collapse, whole_number
 from grimoire.readers.html._render import SKIP, plain
 from grimoire.readers.html._source import SourceMap
 
-_TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
 _TEX_SINGLE_DOLLAR = re.compile(r"""['"]\$['"]""")
 # The titles a site generator gives the pages it fills with lists of posts (Nikola's
 # "Archive", "Tags", "Categories", "Posts for year 2016", "Posts about X"; Hugo's and
@@ -125,7 +125,7 @@ def read_meta(root: LexborNode, smap: SourceMap, path: str) -> PageMeta:
         out.meta["listing"] = "generated"  # `sections.not_a_page`
     for script in root.css("script"):
         code = plain(script) if not script.attributes.get("src") else ""
-        if _TEX_RENDERER.search((script.attributes.get("src") or "") + code[:4096]):
+        if TEX_RENDERER.search((script.attributes.get("src") or "") + code[:4096]):
             out.tex = bool(out.tex) or _TEX_SINGLE_DOLLAR.search(code) is not None
     for script in root.css('script[type="text/bibliography"]'):
         _read_bib(out, script, smap, path)

@@ -102,7 +102,10 @@
   };
   // On a phone (under 600 px) no preview: it took the screen's width under the link, and a
   // search hit's (focused, or tapped) covered the next hit (faces53); the tap opens the page.
-  const roomy = () => document.documentElement.clientWidth >= 600;
+  // Nor where nothing can hover (a tablet, a phone turned to 844 x 390): a tap focused the
+  // link and its preview covered the next hits before the page opened (review54d).
+  const roomy = () => document.documentElement.clientWidth >= 600
+    && window.matchMedia("(any-hover: hover)").matches;
   const preview = async (a) => {
     const url = previewOf(a);
     if (!url || !pop || !roomy()) return;
