@@ -1177,8 +1177,10 @@ _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
 
 # The event a deck was given at, or the course it belongs to ("Data Analysis Summer School"
 # on a Slidev deck's cover, read54): named by the event's kind last, never a thing it teaches.
-_EVENT = re.compile(r".+\s(?:school|course|workshop|bootcamp|boot camp|seminar|hackathon"
-                    r"|lecture series)")
+# A school by its season or its students only: "Frankfurt School", "Chicago School" are schools
+# of thought, concepts (review54a).
+_EVENT = re.compile(r".+\s(?:(?:summer|winter|spring|autumn|fall|graduate|doctoral|phd)\s+school"
+                    r"|course|workshop|bootcamp|boot camp|seminar|hackathon|lecture series)")
 
 
 # A word of the page's furniture written with a letter left out or two letters swapped
