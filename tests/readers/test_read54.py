@@ -173,6 +173,18 @@ def test_a_quizs_headings_in_german_are_no_concepts() -> None:
         assert heading not in _entries(f"# {heading}\n\n{body}\n", "kurs/blatt.md"), heading
     # a subject named in German stays one
     assert _entries(f"# Rezeptives Feld\n\n{body}\n", "kurs/blatt.md") == ["Rezeptives Feld"]
+    # ... a German word that ends in "fragen" but asks nothing ("Datenbankabfragen", queries),
+    # a quiz's name that is a task's (the Quiz Bowl questions of QA papers) stay concepts
+    # (review54a: "\w*fragen" and "quiz" before anything took them)
+    query = "Eine Datenbankabfrage liest Zeilen aus Tabellen, gefiltert nach Bedingungen."
+    assert _entries(f"# Datenbankabfragen\n\n{query}\n", "db/sql.md") == ["Datenbankabfragen"]
+    assert _entries("# Quiz Bowl\n\nQuiz Bowl questions reveal clues one by one, so a QA "
+                    "model may answer early.\n", "nlp/qa.md") == ["Quiz Bowl"]
+    # and English quizzes of a course, after their kind (review54a)
+    english = ("Compute the receptive field of two stacked 3x3 convolutions and say why it "
+               "grows with depth.")
+    for heading in ("Practice Quiz", "Pop Quiz", "Check Your Understanding", "Self-Assessment"):
+        assert heading not in _entries(f"# {heading}\n\n{english}\n", "course/week3.md"), heading
 
 
 DECK = ("\\documentclass{{beamer}}\n\\title{{{title}}}\n\\subtitle{{{subtitle}}}\n"
