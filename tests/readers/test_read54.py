@@ -73,6 +73,14 @@ def test_the_pdf_of_a_tex_that_fails_in_its_reader_is_read(tmp_path: Path) -> No
         assert sources["clip.pdf"] == ("skipped", readers.BUILT_REASON), sources
         last = kb.ingest(notes, embed=False, resolve=False)
         assert last.unchanged == 1 and last.skipped == 1, last
+        # so too when a watcher's batch holds the source alone: it fails, the PDF is read;
+        # it reads again, the PDF is its copy at once
+        kb.ingest(notes, embed=False, options=small, resolve=False)
+        assert [s.status for s in kb.sources() if s.path.endswith("clip.pdf")] == ["ok"]
+        kb.ingest([notes / "clip.tex"], root=notes, embed=False, resolve=False)
+        sources = {Path(s.path).name: (s.status, s.reason) for s in kb.sources()}
+        assert sources == {"clip.tex": ("ok", None),
+                           "clip.pdf": ("skipped", readers.BUILT_REASON)}, sources
 
 
 def _book(root: Path, transpose: str) -> Path:
