@@ -147,6 +147,14 @@ def test_a_decks_greeting_cover_and_title_slide_are_no_concepts() -> None:
     greeting = ("# Welcome to [Beamerish](https://example.org/beamerish)!\n\nTo start the show, "
                 "install the tool and run it in this folder.\n")
     assert _entries(greeting, "README.md") == []
+    # a front page greeting the thing it then defines is its note, as `k8s.md`'s "Welcome
+    # to Kubernetes" (review42d), and a name that starts with the word is no greeting
+    # (review54a: both lost their concept on a README)
+    assert _entries("# Welcome to Gridmetric\n\nGridmetric is a library of metrics that "
+                    "accumulate over batches and devices.\n", "README.md") \
+        == ["Welcome to Gridmetric"]
+    assert _entries("# Welcome-cone sampling\n\nWelcome-cone sampling draws points inside a "
+                    "cone around the mean.\n", "README.md") == ["Welcome-cone sampling"]
     assert _entries("---\ntitle: \"Willkommen zum Kurs Maschinelles Sehen\"\n---\n\n"
                     "Hier finden Sie die Folien und Übungen des Kurses.\n", "index.qmd") == []
     cover = ("---\ntheme: default\ntitle: Applied Statistics Winter School\nsubtitle: Kernels\n"
