@@ -932,12 +932,15 @@ def _plan(
 
 def _source_failed(store: Store, path: str) -> bool:
     """Whether the PDF `path` (stored name), built of the `.tex` beside it, has a source whose
-    last read failed: the PDF is then the only copy of its text, and read (read54)."""
+    last read failed and that never read: the PDF is then the only copy of its text, and read
+    (read54). A source that read before keeps that reading when it fails (`_fail`): its PDF
+    stays its copy (review54a: read54 read it, the text twice)."""
     stem, dot, ext = path.rpartition(".")
     if not dot or ext.lower() != "pdf":
         return False
     renamed = readers.renamed_build_of(path)  # `x-handout.pdf` of `x.tex`
     return any((record := store.source(s + source)) is not None and record.status == "failed"
+               and not record.documents
                for s in (stem, *([renamed] if renamed else [])) for source in readers.TEX_SOURCES)
 
 
