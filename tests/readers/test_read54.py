@@ -245,6 +245,18 @@ def test_a_course_title_over_many_decks_leaves_each_named_by_its_subtitle(
     assert titles == {"recurrent_networks.tex": "Recurrent Networks",
                       "attention_intro.tex": "Introduction to Attention",
                       "kalman_filter.tex": "Kalman Filters"}, titles
+    # a deck titled by its topic and subtitled by its place in a course or by its occasion
+    # keeps its title: the file's name shares a word of a deck's kind with the subtitle, or
+    # the subtitle is an event's (review54a: read54 titled them "Lecture 3", "PhD Defense",
+    # "ICML 2024", their topic lost)
+    for name, subtitle in (("lecture_3.tex", "Lecture 3"), ("lecture-03.tex", "Lecture 3 of ML101"),
+                           ("defense.tex", "PhD Defense"), ("talk_icml.tex", "ICML 2024"),
+                           ("slides_week2.tex", "Week 2 slides"), ("tutorial.tex", "A Tutorial"),
+                           ("seminar_talk.tex", "Reading group talk"),
+                           ("icml.tex", "ICML talk")):
+        text = DECK.format(title="Kalman Filters", subtitle=subtitle, body="A filter.")
+        assert readers.read_file("latex", text.encode(), f"course/{name}")[0].title \
+            == "Kalman Filters", name
     # a deck with a slide of its topic's name keeps the course's title: the page would take
     # the slide's name and lose its definition (left as it was)
     text = DECK.format(title=course, subtitle="3 - Recurrent Networks",

@@ -1243,13 +1243,27 @@ def _named_by_subtitle(parsed: Parsed, path: str) -> None:
         return
     topic = _ORDER.sub("", subtitle).strip()
     mine = [w for w in re.split(r"[\W_]+", PurePath(path).stem.casefold())
-            if len(w) > 2 and not w.isdigit()]
-    if not topic or not _shares_word(mine, topic) or _shares_word(mine, title):
-        return
+            if len(w) > 2 and not w.isdigit() and w.rstrip("0123456789") not in _DECK_WORDS]
+    if not topic or _YEAR.search(topic) or is_generic_title(topic) \
+            or any(w.rstrip("0123456789") in _DECK_WORDS
+                   for w in re.split(r"\W+", topic.casefold())) \
+            or not _shares_word(mine, topic) or _shares_word(mine, title):
+        return  # (the subtitle says the occasion: "ICML talk", "PhD Defense", "Lecture 3")
     headed = {normalize(h.title) for h in parsed.headings} \
         | {normalize(p[-1]) for p in parsed.slide_paths if p}
     if normalize(topic) not in headed:
         meta["title"] = topic
+
+
+# A deck's kind or its place in a course, in its file's name ("lecture_3.tex", "defense.tex",
+# "slides_week2.tex"): shared with a subtitle "Lecture 3", "PhD Defense", it says nothing of the
+# topic, and a deck titled by its topic kept it (review54a: read54 titled them by the subtitle).
+_DECK_WORDS = frozenset({
+    "lecture", "lectures", "lec", "slides", "slide", "deck", "talk", "talks", "tutorial",
+    "week", "day", "session", "part", "chapter", "module", "unit", "class", "seminar",
+    "workshop", "defense", "defence", "presentation", "handout", "notes", "main", "final",
+    "draft", "keynote", "poster", "course", "exercise", "exercises", "lab", "recitation"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # an occasion's: "ICML 2024", "Spring 2025"
 
 
 def _shares_word(mine: list[str], text: str) -> bool:
