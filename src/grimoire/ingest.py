@@ -910,7 +910,8 @@ def _plan(
         # its source failed last time: this PDF is read after it, only if it fails again
         # (review54a: read at once, it was kept, its text twice, the ingest the source read)
         tally.after_source.append(_Job(
-            path=path, root=root, file=file, size=size, existed=previous is not None,
+            path=path, root=root, file=file, size=size,
+            existed=previous is not None and previous.sha256 is not None,
             known=previous.sha256 if previous is not None and previous.status == "ok" else None,
             link=link, inside=inside))
         return None
