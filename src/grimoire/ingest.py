@@ -949,7 +949,9 @@ def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job
     """The PDFs skipped as built of a `.tex` that has just failed in its reader (one that
     decodes and fails later: too large, a reader's bug, out of time): their jobs, to read
     them now. `built_copy` asks only whether the source decodes, before any read; round 53
-    left such a PDF skipped and its text nowhere."""
+    left such a PDF skipped and its text nowhere. And the PDFs read while their source failed
+    (`_Tally.after_source`, or stored so and not walked): read again if it still fails, its
+    copies again, their pages gone, once it reads (review54a)."""
     again = []
     for job in tally.after_source:  # planned after their source: it failed last time
         if _source_failed(store, job.path):
