@@ -33,14 +33,20 @@ TEX_RENDERER = re.compile(r"mathjax|katex", re.IGNORECASE)
 # between them were a formula in the store and on every face). So after a letter: R names a data
 # frame's column `df$col`, and "flights$dep_delay and flights$arr_delay" held the formula "dep_delay
 # and flights" (read54); "R$^2$" is one word. Only an ASCII letter: Chinese or Japanese prose
-# writes a formula right after its last character ("损失$L = x + y$").
+# writes a formula right after its last character ("损失$L = x + y$"). After a letter, words
+# with blanks and no TeX are a formula still when no digit opens them (a price's: "US$5 million")
+# and no word follows the closing `$` (the next column's: "df$y"): "R$^2 = 0.93$", "O$(n m)$"
+# were prose (review54a).
 INLINE_MATH = re.compile(
     r"(?:(?<![A-Za-z\d_\\])\$(?=(?![\s$])[^$\n]{0,499}[^\s$]\$|[^$\n]{0,499}\\[A-Za-z])"
-    r"|(?<=[A-Za-z\d_])\$(?=[^\s$]{1,500}\$|(?![\s$])[^$\n]{0,499}\\[A-Za-z][^$\n]{0,499}(?<![\s$])\$))"
+    r"|(?<=[A-Za-z\d_])\$(?=[^\s$]{1,500}\$|(?![\s$])[^$\n]{0,499}\\[A-Za-z][^$\n]{0,499}(?<![\s$])\$)"
+    r"|(?<=[A-Za-z])\$(?=[^\s$\d][^$\n]{0,498}[^\s$]\$(?![\w$])))"
     r"([^$\n]{1,500})(?<!\\)\$(?!\d)")
 
 _BLANK = re.compile(r"\s")
 _WORD_BEFORE = re.compile(r"[A-Za-z\d_]")  # as `INLINE_MATH`'s lookbehind
+# after a letter, a formula of words: no digit first, no word (or `$`) after (`INLINE_MATH`)
+_AFTER_LETTER = re.compile(r"[A-Za-z][^\d\s$](?![\w$]).?$")
 _DOLLARS = math_inline_dollar(allow_space=True, allow_digits=True, allow_double=True)
 
 
@@ -58,7 +64,10 @@ def math_inline(state: StateInline, silent: bool) -> bool:
     if state.src[end:end + 1].isdigit() or not (
             double or inside == inside.strip() or TEX_COMMAND.search(inside)):
         return False
-    if not double and start > 0 and _WORD_BEFORE.match(state.src[start - 1]) and (
-            inside != inside.strip() or (_BLANK.search(inside) and not TEX_COMMAND.search(inside))):
+    before = state.src[start - 1] if start > 0 else ""
+    if not double and _WORD_BEFORE.match(before) and (
+            inside != inside.strip() or (_BLANK.search(inside) and not TEX_COMMAND.search(inside)
+                                         and not _AFTER_LETTER.match(before + inside[:1]
+                                                                     + state.src[end:end + 1]))):
         return False  # "30$/1M tokens, the small one 0.5$/1M": prices; R's `df$col`, as above
     return _DOLLARS(state, silent)

@@ -414,6 +414,8 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[SourceRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # the PDFs whose `.tex` last failed: read after it, if it fails again (`_built_of_failed`)
+    after_source: list[_Job] = field(default_factory=list)
 
     def add(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -969,8 +971,16 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file, inside) \
-        and not _source_failed(store, path) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
+    if reason == readers.BUILT_REASON and _source_failed(store, path):
+        # its source failed last time: this PDF is read after it, only if it fails again
+        # (review54a: read at once, it was kept, its text twice, the ingest the source read)
+        tally.after_source.append(_Job(
+            path=path, root=root, file=file, size=size,
+            existed=previous is not None and previous.sha256 is not None,
+            known=previous.sha256 if previous is not None and previous.status == "ok" else None,
+            link=link, inside=inside))
+        return None
     if reason is not None:
         if previous is None or previous.reason != reason:
             if previous is not None and previous.status == "ok":
@@ -989,12 +999,15 @@ def _plan(
 
 def _source_failed(store: Store, path: str) -> bool:
     """Whether the PDF `path` (stored name), built of the `.tex` beside it, has a source whose
-    last read failed: the PDF is then the only copy of its text, and read (read54)."""
+    last read failed and that never read: the PDF is then the only copy of its text, and read
+    (read54). A source that read before keeps that reading when it fails (`_fail`): its PDF
+    stays its copy (review54a: read54 read it, the text twice)."""
     stem, dot, ext = path.rpartition(".")
     if not dot or ext.lower() != "pdf":
         return False
     renamed = readers.renamed_build_of(path)  # `x-handout.pdf` of `x.tex`
     return any((record := store.source(s + source)) is not None and record.status == "failed"
+               and not record.documents
                for s in (stem, *([renamed] if renamed else [])) for source in readers.TEX_SOURCES)
 
 
@@ -1002,15 +1015,38 @@ def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job
     """The PDFs skipped as built of a `.tex` that has just failed in its reader (one that
     decodes and fails later: too large, a reader's bug, out of time): their jobs, to read
     them now. `built_copy` asks only whether the source decodes, before any read; round 53
-    left such a PDF skipped and its text nowhere."""
+    left such a PDF skipped and its text nowhere. And the PDFs read while their source failed
+    (`_Tally.after_source`, or stored so and not walked): read again if it still fails, its
+    copies again, their pages gone, once it reads (review54a)."""
     again = []
+    for job in tally.after_source:  # planned after their source: it failed last time
+        if _source_failed(store, job.path):
+            again.append(job)
+        else:  # it reads now: the PDF is its copy again, its pages go
+            previous = store.source(job.path)
+            if previous is not None and previous.status == "ok":
+                store.remove_source(job.path)
+            _skip(store, job.path, job.root, readers.BUILT_REASON, tally)
+    planned = {job.path for job in tally.after_source}
+    tally.after_source.clear()
+    failed = {record.path for record in tally.failures}
     for job in jobs:
         stem, dot, ext = job.file.rpartition(".")
-        if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES:
-            continue
+        if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES \
+                or (job.known is not None and job.path not in failed):
+            continue  # a source stored readable before and not failing now: its PDFs as planned
         for pdf in _builds_of(stem):
             key = os.path.join(os.path.dirname(job.path), os.path.basename(pdf))  # noqa: PTH118, PTH119, PTH120
             built = store.source(key)
+            if key in planned:
+                continue
+            if built is not None and built.status == "ok" and not _source_failed(store, key) \
+                    and readers.built_copy(pdf, job.inside):
+                # read while its source failed, not walked this time (a watcher's batch
+                # of the source alone): its copy again
+                store.remove_source(key)
+                _skip(store, key, job.root, readers.BUILT_REASON, tally)
+                continue
             if built is None or built.reason != readers.BUILT_REASON \
                     or not _source_failed(store, key):
                 continue

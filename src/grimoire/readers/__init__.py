@@ -845,8 +845,10 @@ def _named(doc: Document) -> Document:
     if project_file(doc.path):
         return replace(doc, entries=())
     doc = _no_pages(_without_slots(_without_bidi(doc)))
+    greeting = _GREETING.fullmatch(doc.title)
     if (_COLLECTION_TITLE.search(doc.title) or (_REPOSITORY_NAME.fullmatch(doc.title)
-                                                and not _opens_with_title(doc))) \
+                                                and not _opens_with_title(doc))
+            or (greeting and not (greeting[1] and _opens_with_title(doc, greeting[1])))) \
             and stem_of(doc.path).casefold() in _FRONT_PAGES:
         # "Deep Learning Notes", "Machine learning notes": a README titles the collection,
         # no concept in it (round 28: five public repositories' READMEs)
@@ -857,15 +859,17 @@ def _named(doc: Document) -> Document:
     return clean_names(drop_long_names(add_page_entry(doc)))
 
 
-def _opens_with_title(doc: Document) -> bool:
-    """Whether the text under `doc`'s title opens by naming it: "# k-means" over "k-means moves
-    each centre ..." in a folder of one algorithm is a note about k-means, not a repository's
-    front page titled by its name (review39b: "k-means", "t-sne" READMEs lost their concept)."""
-    key = " ".join(_NAME_JOINS.split(doc.title)).casefold()
+def _opens_with_title(doc: Document, name: str = "") -> bool:
+    """Whether the text under `doc`'s title opens by naming it (or `name`, what a greeting
+    title greets: "Welcome to Gridmetric" over "Gridmetric is ..."; review54a): "# k-means" over
+    "k-means moves each centre ..." in a folder of one algorithm is a note about k-means, not a
+    repository's front page titled by its name (review39b: "k-means", "t-sne" READMEs lost
+    their concept)."""
+    key = " ".join(_NAME_JOINS.split(name or doc.title)).casefold()
     for p in doc.passages:
         if p.text.strip().lstrip("#").strip().casefold() == doc.title.casefold():
             continue  # the title's own line
-        text = " ".join(_NAME_JOINS.split(p.text[:len(doc.title) + 40])).casefold().lstrip("# ")
+        text = " ".join(_NAME_JOINS.split(p.text[:len(key) + 40])).casefold().lstrip("# ")
         return text.startswith(key) and (len(text) == len(key) or not text[len(key)].isalnum())
     return False
 
@@ -963,15 +967,18 @@ def _without_slots(doc: Document) -> Document:
 # Glossary" (round 45: ../shared's seeds README and the Sphinx cheat sheet's `index.rst`), but
 # not a topic's ("Ranking documents", a page bundle's "TF-IDF: weighting words across
 # documents", "Building a glossary": review45a).
+_COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$"
+                               r"|^the\s+(?:[\w-]+\s+){0,3}documents\W*$"
+                               r"|^(?:[\w-]+\s+){0,4}(?<!\ba )(?<!\ban )glossary\W*$",
+                               re.IGNORECASE)
 # A front page that greets its reader ("Welcome to Slidev!", a deck template's README;
 # "Willkommen zum Modul ...", a course site's `index.qmd`; read54): the repository's or the
 # site's door, no concept. A note greeting its subject stays ("Welcome to Kubernetes" in
-# `k8s.md`, review42d).
-_COLLECTION_TITLE = re.compile(r"\bnotes(?:\s+(?:by|from)\s+\w[\w.' -]{0,40})?\W*$"
-                               r"|^the\s+(?:[\w-]+\s+){0,3}documents\W*$"
-                               r"|^(?:welcome|willkommen|bienvenue|bienvenid[oa]s?|benvenut[oi])\b"
-                               r"|^(?:[\w-]+\s+){0,4}(?<!\ba )(?<!\ban )glossary\W*$",
-                               re.IGNORECASE)
+# `k8s.md`, review42d), so does a front page whose text opens by naming what it greets
+# ("Welcome to Gridmetric" over "Gridmetric is a library ...": a library's README), and a
+# name that starts with the word ("Welcome-cone sampling"; review54a). Group 1: what is greeted.
+_GREETING = re.compile(r"(?:welcome|willkommen|bienvenue|bienvenid[oa]s?|benvenut[oi])(?![\w-])"
+                       r"(?:\s+(?:to|zu[mr]?|à|au|a|al)\s+(.+?))?\W*", re.IGNORECASE)
 _FRONT_PAGES = frozenset({"readme", "index", "_index", "home"})
 # ... or by the repository's own name, as GitHub spells it ("# zettelkasten-content", "#
 # ml_notes"; round 39): a name of words joined by hyphens or underscores, in lower case.

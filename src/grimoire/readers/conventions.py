@@ -208,6 +208,9 @@ _GENERIC_HEADINGS = frozenset(
         "architecture", "components", "specification", "workflow",
         # the parts of a course's day (round 27: a curriculum's pages, each under an emoji)
         "knowledge check", "revision flashcards",
+        # a course's questions after a part, by their kind (review54a)
+        "check your understanding", "self-assessment", "self assessment", "self-check",
+        "self check", "test yourself",
         "before you start checklist", "before you claim", "predict the output",
         "predict output challenge", "conceptual quiz challenges", "applied extension checks",
         # the parts of a note's argument (round 28: a research vault opened five notes with
@@ -1203,14 +1206,20 @@ _QUIZ = re.compile(r"(?:[\w'-]+ ){1,3}(?:questions|exercises)"
                    # a quiz of its subject ("Quiz & Exam Prep", "Quiz: CNNs", "Quiz zur
                    # Faltung"), the questions of one in German ("Quiz & Prüfungsfragen",
                    # "Verständnisfragen"; read54: a Quarto course's quiz page was a concept)
-                   r"|quiz(?:zes)?\b\W*(?:(?:&|and|und|on|of|for|zu[mr]?|:)\s+)?.+"
-                   r"|(?:[\w'&-]+ ){0,3}\w*(?:fragen|übungen)")
+                   # (not "Quiz Bowl", a QA task's questions; a course's "Practice Quiz" and
+                   # "Pop Quiz" are quizzes too; not "Datenbankabfragen", queries: review54a)
+                   r"|quiz(?:zes)?\s*(?:[&:]|and\s|und\s|on\s|of\s|for\s|zu[mr]?\s).+"
+                   r"|(?:[\w'-]+ ){1,3}quiz(?:zes)?"
+                   r"|(?:[\w'&-]+ ){0,3}(?:\w*(?:verständnis|prüfungs|kontroll|wiederholungs"
+                   r"|übungs|klausur|test|quiz))?fragen|(?:[\w'&-]+ ){0,3}\w*übungen")
 
 
 # The event a deck was given at, or the course it belongs to ("Data Analysis Summer School"
 # on a Slidev deck's cover, read54): named by the event's kind last, never a thing it teaches.
-_EVENT = re.compile(r".+\s(?:school|course|workshop|bootcamp|boot camp|seminar|hackathon"
-                    r"|lecture series)")
+# A school by its season or its students only: "Frankfurt School", "Chicago School" are schools
+# of thought, concepts (review54a).
+_EVENT = re.compile(r".+\s(?:(?:summer|winter|spring|autumn|fall|graduate|doctoral|phd)\s+school"
+                    r"|course|workshop|bootcamp|boot camp|seminar|hackathon|lecture series)")
 
 
 # A word of the page's furniture written with a letter left out or two letters swapped
