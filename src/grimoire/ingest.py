@@ -589,9 +589,7 @@ def ingest(
         _changed_under(store, paths, root, format, tally, jobs)
         # a file inside a folder also given is read once
         jobs = list({job.path: job for job in reversed(jobs)}.values())[::-1]
-        _read_and_store(store, jobs, tally, progress, workers, options)
-        _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers,
-                        options)
+        _read_all(store, jobs, tally, progress, workers, options)
         return tally.report()
     if any(not os.fspath(given) for given in paths):  # Path("") is the working folder
         raise GrimoireError("an empty path names no file or folder")
@@ -640,9 +638,16 @@ def ingest(
         for record in gone + _gone_inside(store, root_key, seen, apart):
             store.remove_source(record.path)
             tally.add("removed")
+    _read_all(store, jobs, tally, progress, workers, options)
+    return tally.report()
+
+
+def _read_all(store: Store, jobs: list[_Job], tally: _Tally, progress: Progress | None,
+              workers: int | None, options: ReadOptions) -> None:
+    """The planned jobs read and stored, then the PDFs of a `.tex` that failed among them
+    (`_built_of_failed`)."""
     _read_and_store(store, jobs, tally, progress, workers, options)
     _read_and_store(store, _built_of_failed(store, jobs, tally), tally, progress, workers, options)
-    return tally.report()
 
 
 def _gone_inside(store: Store, root_key: str, seen: set[str],
@@ -1030,12 +1035,13 @@ def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job
     planned = {job.path for job in tally.after_source}
     tally.after_source.clear()
     failed = {record.path for record in tally.failures}
+    listed: dict[str, list[str]] = {}  # a folder's names, listed once for all its sources
     for job in jobs:
         stem, dot, ext = job.file.rpartition(".")
         if job.forced or not dot or f".{ext}".lower() not in readers.TEX_SOURCES \
                 or (job.known is not None and job.path not in failed):
             continue  # a source stored readable before and not failing now: its PDFs as planned
-        for pdf in _builds_of(stem):
+        for pdf in _builds_of(stem, listed):
             key = os.path.join(os.path.dirname(job.path), os.path.basename(pdf))  # noqa: PTH118, PTH119, PTH120
             built = store.source(key)
             if key in planned:
@@ -1060,14 +1066,17 @@ def _built_of_failed(store: Store, jobs: list[_Job], tally: _Tally) -> list[_Job
     return again
 
 
-def _builds_of(stem: str) -> list[str]:
+def _builds_of(stem: str, listed: dict[str, list[str]]) -> list[str]:
     """The PDFs TeX may have built of the source `stem`.tex beside it: `stem`.pdf and those
-    renamed for their use (`readers.renamed_build_of`: `stem`-handout.pdf)."""
+    renamed for their use (`readers.renamed_build_of`: `stem`-handout.pdf). `listed` keeps
+    each folder's names, listed once for all its sources."""
     folder, _, name = stem.rpartition(os.sep)
-    try:
-        names = os.listdir(folder or ".")  # noqa: PTH208 - a text path, once a failed source
-    except OSError:
-        return []
+    names = listed.get(folder)
+    if names is None:
+        try:
+            names = listed[folder] = os.listdir(folder or ".")  # noqa: PTH208 - a text path
+        except OSError:
+            names = listed[folder] = []
     found = [f"{stem}.pdf"] if f"{name}.pdf" in names else []
     return found + [os.path.join(folder, n) for n in sorted(names)  # noqa: PTH118
                     if n.lower().endswith(".pdf") and n.startswith(name) and n != f"{name}.pdf"
