@@ -293,15 +293,21 @@ class _Handler(BaseHTTPRequestHandler):
             {"index": i, "embedding": [float(len(t)), 1.0, 0.0]}
             for i, t in enumerate(body["input"])
         ]
-        payload = json.dumps({"data": data[::-1], "model": body["model"]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        send_embeddings(self, data[::-1], body["model"])
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def send_embeddings(handler: BaseHTTPRequestHandler, data: list[dict[str, object]],
+                    model: str) -> None:
+    """An OpenAI-compatible embeddings answer holding `data`."""
+    payload = json.dumps({"data": data, "model": model}).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
 
 
 @pytest.fixture

@@ -53,3 +53,18 @@ def test_a_kind_closed_by_a_relative_clause_is_not_the_subject_lifted() -> None:
     assert "optimizer" not in _subjects(query, relative=False)  # what the lift reads
     assert "precision" in _subjects("In binary classification, precision measures how many "
                                     "predicted positives are right", relative=False)
+
+
+def test_the_word_only_its_own_text_says_sets_a_sibling_apart(
+    classification_pages: grimoire.Grimoire,
+) -> None:
+    # own_words28's description of a false positive: every page here is a sibling that speaks
+    # of classifiers and classes, and the negative class came first. Of the query's words,
+    # "actually" and "not" (3 of the 17 candidates say them), "email" and "spam" (6) are said
+    # by the false positive's own definition and not by the negative class's: weighed by how
+    # rare they are among the candidates, not in the whole store (`LOCAL_LIFT`), they put it
+    # first (pooled own_words10-29 and descriptions2: bench/README.md, round 55).
+    query = ("a case the classifier flagged as belonging to the target group when it actually "
+             "does not, for instance a legitimate email sent to spam")
+    hits = classification_pages.search(query, k=5)
+    assert "false positive" in names_of(classification_pages, hits[0]), [h.concept for h in hits]

@@ -152,11 +152,13 @@ class EmbedLock:
 
 
 def worker_command(
-    url: str, embed_url: str | None, embed_model: str | None, lock_fd: int | None = None
+    url: str | None, embed_url: str | None, embed_model: str | None, lock_fd: int | None = None
 ) -> list[str]:
-    """The command line of a detached worker for the database at `url`."""
-    db = os.path.abspath(url) if _is_file_url(url) else url  # noqa: PTH100
-    command = [sys.executable, "-m", "grimoire", "--db", db]
+    """The command line of a detached worker for the database at `url` (None: the one its
+    environment's GRIMOIRE_DB names)."""
+    command = [sys.executable, "-m", "grimoire"]
+    if url is not None:
+        command += ["--db", os.path.abspath(url) if _is_file_url(url) else url]  # noqa: PTH100
     if embed_url:
         command += ["--embed-url", embed_url]
         if embed_model:
@@ -166,10 +168,12 @@ def worker_command(
 
 
 def spawn(
-    url: str, *, embed_url: str | None = None, embed_model: str | None = None,
-    api_key: str | None = None,
+    url: str, *, dsn: str | None = None, embed_url: str | None = None,
+    embed_model: str | None = None, api_key: str | None = None,
 ) -> int:
-    """Start a detached embedding worker for the database at `url`; returns its pid.
+    """Start a detached embedding worker for the database at `url`; returns its pid. `dsn`:
+    the URL to connect with, when `url` is the store's as shown (its user and password left
+    out); the worker gets it through its environment, never on its command line.
 
     The lock is taken here and handed to the worker, so the worker counts as running from the
     moment this returns. If a worker is running already, its pid is returned instead: it looks
@@ -190,6 +194,11 @@ def spawn(
     env = dict(os.environ)
     if api_key:
         env["GRIMOIRE_EMBED_KEY"] = api_key  # never on the command line, where ps shows it
+    secret = dsn is not None and dsn != url
+    if secret:
+        # The store's URL as shown could not connect where the server asks for a user and
+        # password (round 55: every worker `ingest` started on such a server failed).
+        env["GRIMOIRE_DB"] = str(dsn)
     log = log_path(url)
     try:
         err: IO[bytes] | int = log.open("wb") if log is not None else subprocess.DEVNULL
@@ -201,7 +210,7 @@ def spawn(
         # this process need not wait for it, and may exit first.
         launcher = subprocess.run(
             [sys.executable, "-c", _LAUNCH, *map(str, fds), "--",
-             *worker_command(url, embed_url, embed_model, fd)],
+             *worker_command(None if secret else url, embed_url, embed_model, fd)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env,
             pass_fds=fds, check=False, timeout=60,
         )

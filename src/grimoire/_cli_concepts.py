@@ -140,13 +140,18 @@ def _long(out: Console | Piped, text: str, label: str) -> None:
 def render_concept(out: Console | Piped, c: Concept, where: Callable[[str], str],
                    copies: Sequence[DuplicateOf] = (),
                    namesakes: Sequence[ConceptSummary] = (),
-                   said: Sequence[Said] = ()) -> None:
+                   said: Sequence[Said] = (),
+                   dollars: Callable[[Sequence[Span], str], str] | None = None) -> None:
     """Names, what each source says (file:line), formulas, references, links both ways.
     On a terminal every line wraps under its indent, a heading's and a list's later lines two
     columns in (a file:line heading, "merged because" and "mentioned in" ran to 190 columns,
     broken by an 80-column terminal mid-word at its margin); a URL stays whole. An entry with
     no definition shows its note's opening words from `said` (`Grimoire.said`), as the web
-    page does: "(no definition)" was all `show Dropout` said of a one-sentence Dropout.md."""
+    page does: "(no definition)" was all `show Dropout` said of a one-sentence Dropout.md.
+    `dollars` (`cli.dollars_of`) shows a note's text by the one `\\$` rule of every face."""
+    def shown(span: Span, text: str) -> str:
+        return dollars([span], text) if dollars is not None else text
+
     def at(span: Span) -> str:
         line = f"{span.start_line}" if span.start_line == span.end_line else \
             f"{span.start_line}-{span.end_line}"
@@ -189,15 +194,15 @@ def render_concept(out: Console | Piped, c: Concept, where: Callable[[str], str]
         if e.reason:
             _prose(out, f"why an entry: {e.reason}", style="dim")
         for gloss in e.glosses:
-            _prose(out, f"~ {gloss}")
+            _prose(out, f"~ {shown(e.span, gloss)}")
         if e.definition:
-            _long(out, e.definition, c.label)
+            _long(out, shown(e.span, e.definition), c.label)
         elif e.redirect:
             plain(f"see: {e.redirect}")
         elif stored.id in openings:
             opening = openings[stored.id]
             _prose(out, f"(no definition; the note opens, {at(opening.span)}:)", style="dim")
-            _long(out, opening.text, c.label)
+            _long(out, shown(opening.span, opening.text), c.label)
         else:
             out.print("  [dim](no definition)[/dim]")
         printed = e.definition or (openings[stored.id].text if stored.id in openings else "")
@@ -217,7 +222,7 @@ def render_concept(out: Console | Piped, c: Concept, where: Callable[[str], str]
         line(f"[bold]{safe(s.heading, lines=False)}[/bold] in {safe(s.title, lines=False)}  "
              f"[dim]{safe_at(s.span)} (section)[/dim]")
         if s.text:
-            _long(out, s.text, c.label)
+            _long(out, shown(s.span, s.text), c.label)
     for r in c.redirects:
         # the concept it reached (this one), not the slug it was written as
         line(f"[dim]redirect: {safe(r.entry.term, lines=False)} → "

@@ -54,6 +54,10 @@ def is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+# A password given in a URL's query (libpq takes `?password=...`, `?sslpassword=...`).
+_QUERY_SECRET = re.compile(r"(?:^|&)(?:ssl)?password=[^&]*", re.IGNORECASE)
+
+
 def shown(url: str) -> str:
     """`url` without any user or password in it, fit to print."""
     try:
@@ -61,6 +65,13 @@ def shown(url: str) -> str:
         port = parts.port
     except ValueError:  # a port that is not a number, an unclosed [: still hide the password
         return re.sub(r"(?<=://).*@", "", url, count=1)
+    if _QUERY_SECRET.search(parts.query):
+        # review55b: shown whole, on every line naming the store and on the embedding
+        # worker's command line (which `ps` shows).
+        query = _QUERY_SECRET.sub("", parts.query).lstrip("&")
+        # Not through urlunsplit, which drops the `//` of a socket URL (postgresql:///db).
+        url = url.replace(f"?{parts.query}", f"?{query}" if query else "", 1)
+        return shown(url)
     if parts.username is None and parts.password is None:
         return url
     host = parts.hostname or ""

@@ -9,7 +9,7 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from grimoire.lint import Finding
     from grimoire.model import Answer, Span
+    from grimoire.showing import NoteFiles
     from grimoire.store import StoredEntry
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -320,6 +321,25 @@ def kb_of(ctx: click.Context, *, create: bool = False) -> grimoire.Grimoire:
     return kb
 
 
+def dollars_of(kb: grimoire.Grimoire) -> Callable[[Sequence[Span], str], str]:
+    """The one `\\$` rule every face shows text by (`showing.dollars`, as the web, MCP and
+    Anki apply it): `\\$` is a dollar sign unless the note quoted (`spans`) escapes none
+    (a glossary's "costs \\$12" printed its backslash in the terminal alone; faces55).
+    The notes' files are listed only for a text that holds a `\\$`."""
+    files: NoteFiles | None = None
+
+    def shown(spans: Sequence[Span], text: str) -> str:
+        nonlocal files
+        if "\\$" not in text:
+            return text
+        from grimoire.showing import NoteFiles, as_written, dollars
+
+        if files is None:
+            files = NoteFiles(kb.sources)
+        return dollars(text, as_written(files, spans, text))
+    return shown
+
+
 def _notices(kb: grimoire.Grimoire) -> None:
     """What the answers' store wants said (`Grimoire.notices`: a read-only store merged by
     older rules), on stderr once the command's output is written."""
@@ -488,7 +508,7 @@ def show(ctx: click.Context, name_words: tuple[str, ...], concept_id: str | None
     # piped, without rich (issue 14) when its heading's rule is measured as rich measures it
     piped = not terminal() and narrow(f"{concept.label} · {concept.kind or ''}")
     render_concept(Piped() if piped else out(), concept, where, copies,
-                   kb.namesakes(concept), said)
+                   kb.namesakes(concept), said, dollars_of(kb))
 
 
 def _show_documents(title: str, titled: list[tuple[Span, list[str]]], as_json: bool) -> None:
@@ -765,7 +785,9 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     styled = terminal()
     twins = same_as(hits)
+    shown = dollars_of(kb)
     for n, hit in enumerate(hits, 1):
+        snippet = shown([hit.span], hit.snippet)
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
         place = f"{where(hit.span.path)}:{hit.span.start_line}"
@@ -781,7 +803,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
             click.echo(f"{n}. {field(name)}  {field(place)}")
             # A list item begins a line of the snippet (`search.snippet`), under the indent.
             click.echo("   " + (field(said) if said else MARKED.sub(
-                r"\1", clean(hit.snippet)).replace("\n", "\n   ")))
+                r"\1", clean(snippet)).replace("\n", "\n   ")))
             if also:
                 click.echo("   " + field(also))
             continue
@@ -790,7 +812,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         if said:
             _heading(f"[dim]{safe(said, lines=False)}[/dim]", hang=3)
         else:
-            _prose(_marked(hit.snippet), indent=3)
+            _prose(_marked(snippet), indent=3)
         if also:
             _heading(f"[dim]{safe(also, lines=False)}[/dim]", hang=3)
 
@@ -940,13 +962,20 @@ def ask(ctx: click.Context, question: tuple[str, ...], k: int, llm_url: str | No
     if as_json:
         emit_json(answer)
         return
+    from dataclasses import replace
+
+    written = answer.answer  # as the model wrote it, to tell what the checks changed
+    shown = dollars_of(kb_of(ctx))
+    answer = replace(answer, answer=shown([c.span for c in answer.citations], answer.answer),
+                     citations=tuple(replace(c, quote=shown([c.span], c.quote))
+                                     for c in answer.citations))
     if not streamed and not terminal() and _plain_answer(answer):
         return
     from rich.text import Text
 
     if streamed:
         out().print()
-        if "".join(streamed).strip() != answer.answer.strip():
+        if "".join(streamed).strip() != written.strip():
             # What the model streamed was cleaned further once its citations were known.
             out().print("[dim]checked answer:[/dim] " + safe(answer.answer), highlight=False)
     else:

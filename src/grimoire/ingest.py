@@ -374,7 +374,14 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # titled by the course named by its subtitle; `x-handout.pdf`, `x43.pdf` TeX builds of `x.tex`; a
 # main file beside the chapter's folder gives it its macros, and they are in its hash (read54,
 # round 54).
-READ_VERSION = b"grimoire-read-66\x00"
+# 67: a built page's site name its logo heading states dropped from its title; "$\epsilon$-greedy"
+# named "\u03b5-greedy"; x.rst / x.md exported from x.org, a test's input text beside its code
+# skipped; x-notes.pdf a build of a Beamer deck with notes only; a Sphinx project's rst_prolog
+# macros written out, and in a page's hash (read55); "Site - Post" under a banner <h1> the
+# post's, "\u03b5-greedy" also "epsilon-greedy", an edited export and a test folder's notes read,
+# a plain-string prolog unescaped, German articles in German only (review55a); Typst notes
+# (`.typ`) read, and the PDF Typst made beside its `x.typ` a built copy (qa55, review55c).
+READ_VERSION = b"grimoire-read-67\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

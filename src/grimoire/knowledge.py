@@ -233,11 +233,12 @@ class Grimoire:
         from grimoire.embed import MiniLM, OpenAIEmbeddings
 
         embedder = self._embedder
+        dsn = getattr(self.store, "_dsn", None)  # a server's URL as given: user, password
         if embedder is None or (isinstance(embedder, MiniLM) and embedder.is_default):
-            return spawn(self.store.url)
+            return spawn(self.store.url, dsn=dsn)
         if isinstance(embedder, OpenAIEmbeddings):
-            return spawn(self.store.url, embed_url=embedder.url, embed_model=embedder.model,
-                         api_key=embedder.api_key)
+            return spawn(self.store.url, dsn=dsn, embed_url=embedder.url,
+                         embed_model=embedder.model, api_key=embedder.api_key)
         raise GrimoireError("this embedder cannot run in a background worker; call embed()")
 
     @_guarded

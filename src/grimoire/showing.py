@@ -51,9 +51,11 @@ FORMULA = re.compile(f"{DISPLAY_MATH.pattern}|{INLINE_MATH.pattern}", re.S)  # e
 # What a LaTeX file's formulas hold that prints nothing, which the web's MathML and Anki's
 # MathJax showed as its source (round 49, a course's Beamer slides: "x \pause y" drew
 # "\pause"): a slide's overlay commands (`\pause`, `\onslide<2->`, `\only<3>{x}` keeps x),
-# a line's number marks, `\hfill`; `\ensuremath{x}` is x.
+# a line's number marks, `\hfill`; `\ensuremath{x}` is x; a `\label{eq:bn}` (drawn
+# "\label eq:bn" before an equation of a lecture's, review55d).
 _UNPRINTED = re.compile(r"\\(?:pause|nonumber|notag|hfill|displaybreak|allowbreak|ensuremath)"
-                        r"(?![A-Za-z])|\\(?:onslide|only|uncover|visible)\s*<[^<>{}]{0,40}>")
+                        r"(?![A-Za-z])|\\(?:onslide|only|uncover|visible)\s*<[^<>{}]{0,40}>"
+                        r"|\\label\s*\{[^{}]{0,80}\}")
 
 
 def unprinted(tex: str) -> str:

@@ -15,7 +15,9 @@ of a X" whose Y no passage holds (`OF_THING`), name a hyphenated word joined (`H
 and read "expensive" as a cost (`RANK_EXPENSIVE`). Round 53 reads "Expand ..." as a request
 (`MORE_REQUESTS`) and a statement before its formula (`LEAD_MATH`). Each rule off, the answer
 is what it was before. Round 54 reads a British spelling as the American one (`BRITISH`) and
-lets a sentence that compares speed lead (`RANK_NEAR`)."""
+lets a sentence that compares speed lead (`RANK_NEAR`). Round 55 reads a hyphenated name with
+a part of one or two letters as one name (`SHORT_PART_NAME`) and quotes a near tie whole
+beside the best clipped when that holds more of the question (`NEAR_WHOLE`)."""
 
 from __future__ import annotations
 
@@ -116,6 +118,18 @@ NOTES = {
     # Round 54: a page in American spelling.
     "color jitter.md": "# Color jitter\n\nColor jitter moves the brightness and the hue of "
                        "every training picture by a small random amount.\n",
+    # Round 55: a table named by a letter, beside learning and a name with a short part.
+    "value table.md": "# Value table\n\nThe table Q holds one number for each pair of a "
+                      "state and an action, and every visit nudges that number toward what "
+                      "followed it. Before any learning the states are grouped by k-means "
+                      "into a few clusters.\n",
+    # Round 55: a best sentence beside a near tie whose opening is too short to quote alone.
+    "walking downhill.md": "# Walking downhill\n\nBlindfolded on a hill, we feel the ground "
+                           "under our feet. Next we feel the slope again (pressing down with "
+                           "one foot at the new spot where we now stand) and take another step "
+                           "the way it points. We go on like this, step after step downhill, "
+                           "until we reach the bottom of the valley, or a place from which no "
+                           "step at all leads further downhill.\n",
 }
 
 
@@ -297,3 +311,19 @@ def test_round49_no_words_names_and_code(
             said = kb.ask("Which squashing function is fastest to compute?")
             assert said.abstained is not near, (near, said.answer)
         assert "rectifier" in said.answer, said.answer
+        # Round 55: "Q-learning" is one name whose parts the notes hold only apart ("The table
+        # Q", "learning"): it is a name they lack (`SHORT_PART_NAME`); "k-means" they hold.
+        for on in (False, True):
+            monkeypatch.setattr(ask_module, "SHORT_PART_NAME", on)
+            said = kb.ask("How does Q-learning update each number of its table?")
+            assert said.abstained is on, (on, said.answer)
+        said = kb.ask("How are the states grouped with k-means before learning?")
+        assert "few clusters" in said.answer, said.answer
+        # A near tie that would join clipped to its last clause ("… and take another step
+        # the way it points") is quoted whole, the best clipped, when the two then hold more
+        # of the question ("next") (`NEAR_WHOLE`).
+        for on in (False, True):
+            monkeypatch.setattr(extractive, "NEAR_WHOLE", on)
+            said = kb.ask("After the first step downhill, what happens next?")
+            assert ("Next we feel the slope again" in said.answer) is on, (on, said.answer)
+            assert len(said.answer.split()) <= 46, said.answer  # 40 words and the marks

@@ -70,16 +70,9 @@ def test_an_opening_whose_connection_ends_while_it_upgrades_says_why(
     command", naming no store and no cause (review54b); the second says the step and the
     schema kept. Opened again once nothing holds it: upgraded, every entry there."""
     from grimoire.store.postgres import _LOCK_MIGRATE
-    from grimoire.store.postgres_schema import MIGRATIONS
 
-    url = pg.url()
-    notes = write_notes(tmp_path / "notes", {"alpha.md": "# Alpha\n\nAlpha is a note.\n"})
-    with ingested(url, notes, embed=False):
-        pass
-    last = len(MIGRATIONS)
+    url, last = _one_step_behind(pg, tmp_path)
     with psycopg.connect(url, autocommit=True) as admin:
-        # The last step to run again: it rewrites what it wrote (the functions replaced).
-        admin.execute("UPDATE grimoire_schema SET version = %s", (last - 1,))
         for hold, said in ((f"SELECT pg_advisory_xact_lock({_LOCK_MIGRATE})",
                             "cannot open the database: "),
                            ("LOCK TABLE passages IN ACCESS EXCLUSIVE MODE",
@@ -110,8 +103,79 @@ def test_an_opening_whose_connection_ends_while_it_upgrades_says_why(
         assert admin.execute("SELECT version FROM grimoire_schema").fetchone() == (last,)
 
 
+def _one_step_behind(pg: Any, tmp_path: Path) -> tuple[str, int]:
+    """A new database holding one note, its schema marked one step behind this Grimoire's
+    (the last step runs again at the next opening: it rewrites what it wrote, its functions
+    replaced); its URL and the current schema."""
+    from grimoire.store.postgres_schema import MIGRATIONS
+
+    url = pg.url()
+    notes = write_notes(tmp_path / "notes", {"alpha.md": "# Alpha\n\nAlpha is a note.\n"})
+    with ingested(url, notes, embed=False):
+        pass
+    last = len(MIGRATIONS)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("UPDATE grimoire_schema SET version = %s", (last - 1,))
+    return url, last
+
+
 def _open_refused(url: str, failed: list[BaseException]) -> None:
     try:
         grimoire.open(url).close()
     except Exception as e:  # kept for the test's thread to look at
         failed.append(e)
+
+
+# At the upgrade's COMMIT, its deferred trigger ends its own session, as a server stopping
+# then (`pg_ctl stop`: SQLSTATE 57P01) would: the client cannot tell whether the commit landed.
+_ENDED_AT_COMMIT = """
+CREATE FUNCTION t_end_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(10); RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER t_end_at_commit AFTER UPDATE ON grimoire_schema
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION t_end_at_commit();
+"""
+
+
+def test_an_upgrade_whose_commit_the_server_ends_keeps_one_schema_whole(
+        pg: Any, tmp_path: Path) -> None:
+    """The server ends the opening's session as its upgrade commits: said as what it is (the
+    commit's outcome unknown to the client: the old schema or the new one, whole, never
+    "nothing of this call was kept", which main said whatever the server had kept); the
+    database holds one schema whole; the next opening reads which and goes on."""
+    url, last = _one_step_behind(pg, tmp_path)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(_ENDED_AT_COMMIT)
+        with pytest.raises(StoreError) as caught:
+            grimoire.open(url).close()
+        message = str(caught.value)
+        assert "SQLSTATE 57P01" in message and "as it committed" in message, message
+        assert f"schema {last - 1} or schema {last}, whole" in message, message
+        assert "nothing of this call was kept" not in message, message
+        assert admin.execute("SELECT version FROM grimoire_schema").fetchone() == (last - 1,)
+        admin.execute("DROP TRIGGER t_end_at_commit ON grimoire_schema")
+        with grimoire.open(url) as kb:
+            assert [e.entry.term for e in kb.entries()] == ["Alpha"]
+        assert admin.execute("SELECT version FROM grimoire_schema").fetchone() == (last,)
+
+
+def test_a_write_whose_commit_the_server_ends_says_its_outcome_is_unknown(
+        pg: Any, tmp_path: Path) -> None:
+    """The server ends a write's session as it commits (the trigger above, on the row every
+    write's transaction bumps last): the client cannot know whether the server kept it, and
+    said "nothing of this call was kept". Now it says that the server kept all of it or none;
+    the same ingest run again stores what is missing."""
+    url = pg.url()
+    notes = write_notes(tmp_path / "notes", {"alpha.md": "# Alpha\n\nAlpha is a note.\n"})
+    with ingested(url, notes, embed=False) as kb, \
+            psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(_ENDED_AT_COMMIT.replace("grimoire_schema", "grimoire_changes"))
+        write_notes(notes, {"beta.md": "# Beta\n\nBeta is another.\n"})
+        with pytest.raises(StoreError) as caught:
+            kb.ingest([notes], embed=False)
+        message = str(caught.value)
+        assert "SQLSTATE 57P01" in message and "as it committed" in message, message
+        assert "kept all of it or none" in message, message
+        assert "nothing of this call was kept" not in message, message
+        admin.execute("DROP TRIGGER t_end_at_commit ON grimoire_changes")
+        kb.ingest([notes], embed=False)
+        assert sorted(e.entry.term for e in kb.entries()) == ["Alpha", "Beta"]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import uvicorn
@@ -164,9 +164,44 @@ def _next_test_uses_browser(request: pytest.FixtureRequest) -> bool:
     return last + 1 < len(items) and "browser" in getattr(items[last + 1], "fixturenames", ())
 
 
+def limited(pages: Any) -> None:
+    """A context's (or a page's) waits: 20 s for an element, so a wrong selector fails fast
+    (playwright's own is 30 s), and 120 s for a page's load (goto, `wait_for_url`, a click's
+    navigation). A page loaded waits for the server's work, which the first visit of a process
+    does more of: the first /health imports datasketch and scipy for lint (0.6 s of CPU) and
+    runs it, 1.7 s of CPU in all against 0.5-0.9 s for a later /health; the first ask loads
+    the embedding model. At load 30 on two cores (a process gets 7% of a core) that first
+    /health took 25 s, past the 20 s an element's wait is given (round 53's reverse run; round
+    54). The tests check what a page shows, not how fast: a page that never loads still fails."""
+    pages.set_default_timeout(20_000)
+    pages.set_default_navigation_timeout(120_000)
+
+
+class _Limited:
+    """The module's Chromium, whose contexts and pages (`new_context`, `new_page`) have the
+    waits of `limited`; the rest is the Browser's own."""
+
+    def __init__(self, chromium: Browser) -> None:
+        self._chromium = chromium
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._chromium.new_context(**options)
+        limited(context)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._chromium.new_page(**options)
+        limited(page)
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="module")
 def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """A headless Chromium (test_browser.py's tests, and modules that import this fixture)."""
+    """A headless Chromium (test_browser.py's tests, and modules that import this fixture);
+    its contexts' and pages' waits are `limited`'s."""
     if not _CHROMIUM:
         from playwright.sync_api import sync_playwright
 
@@ -178,7 +213,7 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
         _CHROMIUM.append((driver, driver.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])))
     _HELD_BY[:] = [request.node.path]
-    yield _CHROMIUM[0][1]
+    yield cast("Browser", _Limited(_CHROMIUM[0][1]))  # a Browser but for its waits
     if not _next_test_uses_browser(request):
         _close_chromium()
 

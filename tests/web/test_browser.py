@@ -66,14 +66,6 @@ def watched_page(context: BrowserContext, watch: Watch) -> Page:
         d.dismiss()
 
     page.on("dialog", dialog)
-    page.set_default_timeout(20_000)
-    # A page loaded waits for the server's work, which the first visit of a process does more
-    # of: the first /health imports datasketch and scipy for lint (0.6 s of CPU) and runs it,
-    # 1.7 s of CPU in all against 0.5-0.9 s for a later /health; the first ask loads the
-    # embedding model. At load 30 on two cores (a process gets 7% of a core) that first /health
-    # took 25 s, past the 20 s an element's wait is given (round 53's reverse run; round 54).
-    # The tests check what a page shows, not how fast: a page that never loads still fails.
-    page.set_default_navigation_timeout(120_000)
     return page
 
 

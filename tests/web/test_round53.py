@@ -10,9 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import grimoire
+from grimoire.cli import main
 from grimoire.mcp_server import Tools
 from grimoire.model import Answer
 from grimoire.showing import FORMULA, code_formulas
@@ -101,6 +103,19 @@ def test_a_formula_in_a_code_span_is_code_in_snippets_and_answers(
         card = next(f for f in _notes(tmp_path / "deck.apkg", tmp_path).values()
                     if f[0] == "Hosted tier")
         assert "costs $12 a seat" in card[1], card
+        # faces55: and in the terminal (`show`, `search`, `ask`), where it printed `\$12`; a
+        # text file's regex keeps its backslash there as on the web, and `--json` is the
+        # API's text as read
+        lexical = ("--mode", "lexical")
+        for args, shown in ((["show", "Hosted tier"], "costs $12 a seat"),
+                            (["search", "hosted tier seat month", *lexical], "costs $12 a"),
+                            (["ask", "how much does the hosted tier cost a seat"], "costs $12 a"),
+                            (["search", "regex anchors empty line", *lexical], r"^\$ matches")):
+            printed = CliRunner().invoke(main, ["--db", str(db), *args])
+            assert printed.exit_code == 0 and shown in printed.stdout, (args, printed.output)
+            assert "\\$12" not in printed.stdout, (args, printed.stdout)
+        printed = CliRunner().invoke(main, ["--db", str(db), "show", "Hosted tier", "--json"])
+        assert "costs \\\\$12" in printed.stdout, printed.stdout
     finally:
         kb.close()
     # as before where nothing says it is code

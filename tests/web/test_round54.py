@@ -62,7 +62,7 @@ def test_a_prime_is_drawn_beside_its_letter() -> None:
     """LoRA's `W' = W + ΔW`: latex2mathml wrote the prime (a raised glyph already) as a
     superscript, and the browser raised it once more, a tick above the W."""
     for tex, base in (("W' = W + BA", "<mi>W</mi>"), ("f''(x)", "<mi>f</mi>"),
-                      ("W^{\\prime}", "<mi>W</mi>"), ("W'_0", "<msub><mi>W</mi><mn>0</mn></msub>")):
+                      ("W^{\\prime}", "<mi>W</mi>"), ("b^{''}", "<mi>b</mi>")):
         drawn = str(math_html(tex))
         assert "<msup" not in drawn and "<msubsup" not in drawn, (tex, drawn)
         assert base + '<mo lspace="0em" rspace="0em">' in drawn, (tex, drawn)
@@ -76,3 +76,10 @@ def test_a_prime_is_drawn_beside_its_letter() -> None:
         assert f"<msup><mrow><mi>{tex[0]}</mi>{prime}</mrow>{over}</msup>" in drawn, (tex, drawn)
     drawn = str(math_html("W^{\\prime\\prime}"))
     assert "<msup" not in drawn and f"<mi>W</mi>{prime[:-6]}\u2032\u2032</mo>" in drawn, drawn
+    # faces55: `W'_0` stacks its prime over the 0 as TeX does (it was drawn after the 0), lowered
+    # back to where a prime beside its letter is, at the letter's size; `b^{''}` (an empty
+    # base's primes inside the superscript, above) was raised twice
+    for tex in ("W'_0", "W_0'"):
+        drawn = str(math_html(tex))
+        assert ('<msubsup><mi>W</mi><mn>0</mn><mpadded voffset="-0.45em"><mstyle '
+                f'scriptlevel="0">{prime}</mstyle></mpadded></msubsup>') in drawn, (tex, drawn)

@@ -59,9 +59,11 @@ class Endless(StandIn):
     pieces: minutes); it counts the pieces it sent."""
 
     sent = 0
+    asked = 0  # the answers asked of it
     wrote = threading.Event()  # set at each piece
 
     def do_POST(self) -> None:  # noqa: N802 (http.server names it so)
+        Endless.asked += 1
         self.begin()
         paced = threading.Event()
         for _ in range(5000):
@@ -137,21 +139,49 @@ def test_a_stopping_server_ends_a_model_answer_that_is_not_streamed(
     client = TestClient(create_app(kb, Guard.for_bind("127.0.0.1", 8000, None), Settings(
         llm=f"http://127.0.0.1:{model.server_address[1]}/v1", llm_model="test")),
         base_url="http://127.0.0.1:8000")
-    said: list[str] = []
+    said: list[tuple[int, str]] = []
 
     def ask() -> None:
-        said.append(client.get("/api/ask", params={"q": "what does LoRA train"}).text)
+        got = client.get("/api/ask", params={"q": "what does LoRA train"})
+        said.append((got.status_code, got.text))
 
+    def ask_streamed() -> None:
+        with client.stream("GET", "/api/ask/stream", params={"q": "what is LoRA"}) as got:
+            said.append((got.status_code, got.read().decode()))
+
+    site = client.app.state.stop_streams.__self__  # type: ignore[attr-defined]
     before, Endless.wrote = Endless.sent, threading.Event()
     asking = threading.Thread(target=ask)
+    queued = threading.Thread(target=ask_streamed)
     try:
         asking.start()
         assert Endless.wrote.wait(120)  # the model writes the answer
+        # round 55: a streamed answer waits behind it (its page open, its thread on the lock)
+        queued.start()
+        for _ in range(1200):
+            if len(site.streams) == 1:
+                break
+            threading.Event().wait(0.05)
+        assert len(site.streams) == 1
+        asked = Endless.asked
         client.app.state.stop_streams()  # type: ignore[attr-defined]
         asking.join(120)
-        assert not asking.is_alive()
-        assert len(said) == 1 and "Grimoire is shutting down" in said[0], said
+        queued.join(120)
+        assert not asking.is_alive() and not queued.is_alive()
+        for worker in [t for t in threading.enumerate() if t.name.endswith("(work)")]:
+            worker.join(120)  # the queued answer's thread, once the first let the store go
+        assert Endless.asked == asked  # faces55: it asked its model once after the stop
+        # faces55: a stopped server is not the client's fault (it answered 400, as a bad query)
+        by_code = dict(said)
+        assert sorted(by_code) == [200, 503], said  # the stream, begun, ends with an event
+        assert "Grimoire is shutting down" in by_code[503], said
+        assert "event: error" in by_code[200] and "shutting down" in by_code[200], said
         assert Endless.sent < before + 5000
+        for path in ("/api/ask", "/ask"):  # asked after the stop: no model, 503
+            got = client.get(path, params={"q": "what does LoRA train"})
+            assert got.status_code == 503 and "Grimoire is shutting down" in got.text, got.text
+            assert got.headers.get("retry-after"), got.headers
+        assert Endless.asked == asked
     finally:
         kb.close()
         model.shutdown()

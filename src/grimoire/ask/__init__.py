@@ -748,6 +748,45 @@ def neighbour(question: str, evidence: Evidence) -> bool:
     return not any(_together(want, ws) for ws in words)
 
 
+# Round 55: "How does Q-learning update its action-value estimates?" (fresh44, Distill) was
+# answered with active learning's "estimates" and a policy gradient's "actions": "Q-learning"
+# is one word to `neighbour` (a name of two words is looked for), and "Q" and "learning" are
+# each held somewhere. "How many pages would the ml-cheatsheet fill if printed?" was answered
+# with another cheat sheet's "10-page reference". A word joined by a hyphen to a part of one or
+# two letters ("Q-learning", "t-SNE", "k-means", "ml-cheatsheet") is a name: when no passage
+# found holds its parts side by side (or joined: "tSNE"), in its text or its names, the notes
+# lack it (`SHORT_PART_NAME`; False: off).
+SHORT_PART_NAME = True
+_SHORT_PART = re.compile(r"(?<![\w-])(?:[A-Za-z]{1,2}-[A-Za-z]\w*|[A-Za-z]\w*-[A-Za-z]{1,2})"
+                         r"(?![\w-])")
+
+
+def unheld_compound(question: str, evidence: Evidence) -> bool:
+    """True when a hyphenated name of the question with a short part (`_SHORT_PART`) is held
+    by no passage found with its parts side by side: the notes cover its parts apart."""
+    if not SHORT_PART_NAME:
+        return False
+    # "add-on", "runner-up": a part of two letters that is a stop word is a particle, no name.
+    names = [[stem(w) for w in parts] for parts in (m[0].split("-")
+                                                    for m in _SHORT_PART.finditer(question))
+             if any(len(w) == 1 or (len(w) == 2 and w.casefold() not in STOPWORDS)
+                    for w in parts)]
+    if not names:
+        return False
+    texts = [t for c in evidence.candidates
+             for t in (c.text, c.concept or "", c.title, *c.heading_path)]
+    seqs = [[stem(w) for w in _WORD_RE.findall(t)] for t in texts]
+    return any(not any(_side_by_side(parts, ws) for ws in seqs) for parts in names)
+
+
+def _side_by_side(parts: Sequence[str], stems: Sequence[str]) -> bool:
+    """True when `stems` hold `parts` in a row, or joined into one word."""
+    joined = stem("".join(parts))
+    n = len(parts)
+    return joined in stems or any(list(stems[i : i + n]) == list(parts)
+                                  for i in range(len(stems) - n + 1))
+
+
 # Round 51: "What are the emission probabilities of a hidden Markov model?" (fresh41, tune)
 # was answered from the vault's "Markov property" and "Markov decision process" pages: the
 # vault never writes "hidden Markov model", and `neighbour` reads only "how does X ...". In
@@ -1056,6 +1095,7 @@ def silent(searcher: Searcher, question: str, evidence: Evidence,
             or subject_missing(question, evidence.sentences[0])
             or named_but_empty(question, evidence, unfound_stubs(searcher.store, question))
             or neighbour(question, evidence) or of_neighbour(question, evidence)
+            or unheld_compound(question, evidence)
             or undated(question, evidence) or uncounted(question, evidence)
             or untimed(question, evidence) or unranked(question, evidence)
             or uncosted(question, evidence) or unversioned(question, evidence)

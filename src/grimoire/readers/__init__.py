@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -68,6 +69,7 @@ FORMATS: tuple[Format, ...] = (
     Format("glossary", "grimoire.readers.glossary", (".glossary",)),
     Format("rst", "grimoire.readers.rst", sniffs.RST_EXTENSIONS, sniff=sniffs.rst),
     Format("latex", "grimoire.readers.latex", (".tex", ".ltx"), sniff=sniffs.latex),
+    Format("typst", "grimoire.readers.typst", (".typ",), sniff=sniffs.typst),
     Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
     Format("text", "grimoire.readers.text",
            (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),
@@ -190,13 +192,45 @@ def tool_file(path: str) -> bool:
     folders, _, name = path.replace("\\", "/").rpartition("/")
     if name.casefold() in _TOOL_NAMES:
         return True
-    if folders and suffix_of(name).lower() in GENERIC_EXTENSIONS and _fixture_folder(folders):
+    if folders and suffix_of(name).lower() in GENERIC_EXTENSIONS and (
+            _fixture_folder(folders) or _read_by_test_code(folders, name)):
         return True
     if _TOOL_NAME.fullmatch(name) is None:
         return False
     # `Dockerfile.md` is a note about Dockerfiles: an extension of a reader of its own.
     ext = suffix_of(name).lower()
     return ext in GENERIC_EXTENSIONS or not _candidates(ext)
+
+
+# A test's own code: `test_x.py`, `x_test.go`, `x.test.ts`, `x_spec.rb`, pytest's conftest.
+_TEST_CODE = re.compile(r"test_\w+\.py|conftest\.py|\w+_test\.(?:py|go)"
+                        r"|[\w.-]+\.(?:test|spec)\.[jt]sx?|\w+_spec\.rb")
+
+
+_TEST_FILES, _TEST_BYTES = 20, 1 << 18  # the test files beside it read, and of each
+
+
+def _read_by_test_code(folders: str, name: str) -> bool:
+    """Whether the text file `name` in the folder `folders` (on disk) lies in a test tree
+    (`test/`, `tests/`) and a test's code beside it names it: it is what the test reads
+    (read55; round 54, a course's library kept `test/autograd/text/test_text.txt` beside the
+    `test_tokenizer.py` that opens it, a concept "test_text"). A test folder of notes is read,
+    with code beside it that names no note of it (review55a: exam notes `tests/midterm.txt`
+    beside a student's `test_1.py` answers were skipped)."""
+    if not any(p.casefold() in _TEST_FOLDERS for p in folders.split("/")):
+        return False
+    try:
+        names = os.listdir(folders or ".")  # noqa: PTH208 - a text path
+    except OSError:
+        return False
+    said = name.encode("utf-8", "surrogateescape")
+    for code in [n for n in names if _TEST_CODE.fullmatch(n)][:_TEST_FILES]:
+        try:
+            if said in _regular_bytes(os.path.join(folders, code), _TEST_BYTES):  # noqa: PTH118
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _fixture_folder(folders: str) -> bool:
@@ -213,7 +247,9 @@ def _fixture_folder(folders: str) -> bool:
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md or x/index.md,"
                 " x.nb.html beside x.Rmd, an editor's HTML export of x.md, the x.pdf TeX made"
-                " of x.tex, the x.ipynb exported from x.org): not a note (--format reads it)")
+                " of x.tex or Typst of x.typ, the x.ipynb, x.rst or x.md exported from x.org):"
+                " not a note"
+                " (--format reads it)")
 # The sources a static site builds `x/index.html` from, beside the folder `x/` (MkDocs with
 # directory URLs, Hugo, Jekyll's permalinks): a wiki that keeps its built site next to its
 # notes has every page twice (round 38, a static wiki's `docs/x.md` and `docs/x/index.html`:
@@ -226,18 +262,20 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # `x.slides.html` from `x.ipynb` (round 49, qa49: a course's demo notebook and its page, two
 # concepts, the page's named with the pilcrow of its heading's anchor).
 TEX_SOURCES = (".tex", ".ltx")  # the sources of a PDF TeX makes beside them
+# and Typst's (round 55, qa55: lecture notes and cheat sheets kept each `x.pdf` beside `x.typ`)
 _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
-             ".slides.html": (".ipynb",), ".pdf": TEX_SOURCES, ".ipynb": (".org",)}
+             ".slides.html": (".ipynb",), ".pdf": (*TEX_SOURCES, ".typ"),
+             ".ipynb": (".org",), ".rst": (".org",), ".md": (".org",)}
 
 
 def built_copy(path: str, within: str = "") -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
     ...) lies beside the folder `x` or in it (`x/index.rst`): the page a site generator built
     from that note; or the page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its
-    `x.Rmd`, `x.qmd` or `x.ipynb`, the PDF TeX made beside its `x.tex`, the notebook ox-ipynb
-    exported beside its `x.org` (`_made_by_its_tool`); or an editor's HTML export of a
-    Markdown note in its folder or, when `within` (the ingested folder, resolved) holds both,
-    in a folder beside it (`_exported_copy`)."""
+    `x.Rmd`, `x.qmd` or `x.ipynb`, the PDF TeX or Typst made beside its `x.tex` or `x.typ`,
+    the notebook ox-ipynb exported beside its `x.org` (`_made_by_its_tool`); or an editor's
+    HTML export of a Markdown note in its folder or, when `within` (the ingested folder,
+    resolved) holds both, in a folder beside it (`_exported_copy`)."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):
@@ -269,11 +307,16 @@ def built_copy(path: str, within: str = "") -> bool:
 def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
     """Whether the page or file `path` (`x.html`, `x.pdf`, `x.ipynb`) rendered beside its
     sources `x.<source>` says the tool that renders them made it: nbconvert a page beside
-    only a notebook, TeX a PDF (`_tex_pdf`), ox-ipynb a notebook (`_org_notebook`)."""
+    only a notebook, TeX or Typst a PDF (`_tex_pdf`, `_typst_pdf`), ox-ipynb a notebook
+    (`_org_notebook`)."""
     if built == ".pdf":
-        return _tex_build(path, path[: len(path) - len(built)], sources)
+        tex = [ext for ext in sources if ext in TEX_SOURCES]
+        return (bool(tex) and _tex_build(path, path[: len(path) - len(built)], tex)) \
+            or (".typ" in sources and _typst_pdf(path))
     if built == ".ipynb":
         return _org_notebook(path, path[: len(path) - len(built)] + ".org")
+    if built in (".rst", ".md"):
+        return _org_export(path, path[: len(path) - len(built)] + ".org")
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
 
 
@@ -287,8 +330,13 @@ def _tex_build(pdf: str, stem: str, sources: list[str]) -> bool:
 # A TeX build of `x.tex` renamed for its use (read54; round 53, a course kept `clustering43.pdf`
 # beside `clustering.tex` and `clustering.pdf`, the deck printed 4:3): Beamer's handouts and
 # notes, a print, an aspect ratio, its pages two or four up.
-_BUILD_NAME = re.compile(r"(.+?)(?:[-_.]?(?:43|169|1610)|[-_.](?:handouts?|print|notes|article"
-                         r"|trans|compressed|[24]-?up|final))", re.IGNORECASE)
+_BUILD_NAME = re.compile(r"(.+?)(?:[-_.]?(?:43|169|1610)|[-_.](?:(?P<beamer>handouts?|notes|article"
+                         r"|trans)|print|compressed|[24]-?up|final))", re.IGNORECASE)
+# ... a build only Beamer makes (handouts, notes pages, transparencies, article mode) is of a
+# deck, and its notes pages of a deck with notes: `x-notes.pdf` beside an article `x.tex` is a
+# PDF of its own (read55; read54 hid it as a build).
+_BEAMER_CLASS = re.compile(rb"\\documentclass\s*(?:\[[^\]]{0,300}\])?\s*\{beamer\}")
+_BEAMER_NOTE = re.compile(rb"\\note\s*[\[<{]")
 
 
 def renamed_build_of(pdf: str) -> str | None:
@@ -302,7 +350,15 @@ def renamed_build_of(pdf: str) -> str | None:
     if found is None or found[1].endswith(("/", "\\")):
         return None
     source = found[1]
-    return source if any(os.path.isfile(source + ext) for ext in TEX_SOURCES) else None  # noqa: PTH113
+    tex = [source + ext for ext in TEX_SOURCES if os.path.isfile(source + ext)]  # noqa: PTH113
+    if not tex:
+        return None
+    if found["beamer"] is not None:
+        head = _head_bytes(tex[0], 1 << 20)
+        if _BEAMER_CLASS.search(head) is None or (
+                found["beamer"].casefold() == "notes" and _BEAMER_NOTE.search(head) is None):
+            return None
+    return source
 
 
 # What TeX's PDF writers (pdfTeX, XeTeX's xdvipdfmx, LuaTeX, dvipdfm) put in the /Info
@@ -316,7 +372,7 @@ def _tex_pdf(path: str) -> bool:
     handout another program made, or scanned, beside a `.tex` of its name is read. pdfTeX
     writes /Info at the end of the file, some writers at its start; XeTeX's xdvipdfmx keeps
     it in a compressed object stream, and some write its strings in hex: then pypdf reads it
-    (`_info_says_tex`; review52c: a cheat sheet's 135-page PDF beside its source was read)."""
+    (`_info_says`; review52c: a cheat sheet's 135-page PDF beside its source was read)."""
     head = _head_bytes(path, 1 << 16)
     if _TEX_PRODUCER.search(head):
         return True
@@ -329,23 +385,35 @@ def _tex_pdf(path: str) -> bool:
     if _TEX_PRODUCER.search(tail):
         return True
     return _PLAIN_PRODUCER.search(head) is None and _PLAIN_PRODUCER.search(tail) is None \
-        and _info_says_tex(path)
+        and _info_says(path, "TeX", "dvipdfm")
+
+
+_TYPST_PRODUCER = re.compile(rb"/(?:Producer|Creator)\s*\(Typst\b|<xmp:CreatorTool>Typst\b")
+
+
+def _typst_pdf(path: str) -> bool:
+    """Whether the PDF `x.pdf` beside `x.typ` says Typst made it: in its first 64 KB, else
+    in its /Info as pypdf reads it (Typst writes /Info near the end, before its fonts' last
+    objects)."""
+    return _TYPST_PRODUCER.search(_head_bytes(path, 1 << 16)) is not None \
+        or _info_says(path, "Typst")
 
 
 # An /Info entry written as a literal string, read by `_TEX_PRODUCER` as it stands.
 _PLAIN_PRODUCER = re.compile(rb"/(?:Producer|Creator)\s*\(")
 
 
-def _info_says_tex(path: str) -> bool:
-    """Whether the PDF's /Info, as pypdf reads it, names TeX as its producer or creator."""
-    from pypdf import PdfReader  # only for a PDF beside a `.tex`
+def _info_says(path: str, *makers: str) -> bool:
+    """Whether the PDF's /Info, as pypdf reads it, names one of `makers` (TeX) as its
+    producer or creator."""
+    from pypdf import PdfReader  # only for a PDF beside its source (`.tex`, `.typ`)
 
     try:
         info = PdfReader(path, strict=False).metadata
         said = f"{info.get('/Producer', '')} {info.get('/Creator', '')}" if info else ""
     except Exception:  # a damaged PDF is read, and fails, as any other
         return False
-    return "TeX" in said or "dvipdfm" in said
+    return any(maker in said for maker in makers)
 
 
 # A file a LaTeX source reads in, on a line not commented out: `\input{sections/intro}`,
@@ -396,7 +464,9 @@ _RUN = 3
 _WORD = re.compile(r"\w+")
 _ALT_TEXT = re.compile(r"!\[[^\[\]\n]{0,200}\]")  # an image's words the export made up ("img")
 # A link's address, in Org (`[[u][`) or Markdown (`](u)`): the export moves it past its words
-_LINK_TARGET = re.compile(r"\[\[[^\[\]\n]{1,2000}\]\[|\]\([^()\s]{1,2000}\)")
+_LINK_TARGET = re.compile(r"\[\[[^\[\]\n]{1,2000}\]\[|\]\([^()\s]{1,2000}\)"
+                          r"|<[^<>\s]{1,2000}>`_{1,2}|:[a-z]{1,20}:(?=`)|^\.\. [a-z-]{1,20}::",
+                          re.MULTILINE)  # ... or reST's (`x <u>`__), and its roles and directives
 
 
 def _words(text: str) -> list[str]:
@@ -409,33 +479,96 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 def _org_notebook(path: str, org: str) -> bool:
     """Whether the notebook `x.ipynb` beside `x.org` is an export of it, judged by its
-    content: each cell's words are the Org note's, in its order (`_FROM_ORG` of the cell's
-    runs of `_RUN` words; a shorter cell's words all), and the cells that are not hold
-    fewer than `_RUN` words in all. Round 52 (qa52) judged by ox-ipynb's "org" metadata key
-    alone: a notebook the user went on editing in Jupyter keeps the key, and the cells added
-    there were skipped with the copy; pandoc's `org -> ipynb` export writes no mark, and its
-    copy was read twice (read53: by the cells). A cell the Org note does not hold makes the
-    notebook a note of its own (read whole, its copied cells with it), marked or not. By
-    runs, not a set of words (review53a): a notebook written beside a long Org journal of
-    the same work holds its words, not its sentences. A notebook with no cell of words is
-    no copy."""
+    content (`_copied_from_org` of its cells). Round 52 (qa52) judged by ox-ipynb's "org"
+    metadata key alone: a notebook the user went on editing in Jupyter keeps the key, and the
+    cells added there were skipped with the copy; pandoc's `org -> ipynb` export writes no
+    mark, and its copy was read twice (read53: by the cells)."""
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - a text path
             notebook = json.load(f)
-        with open(org, "rb") as f:  # noqa: PTH123
-            note = _words(decode(f.read(), org))
-    except (OSError, ValueError, ReadError, RecursionError):
+    except (OSError, ValueError, RecursionError):
         return False
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         return False
-    words, runs = set(note), _runs(note)
-    told, stray = False, set()
+    texts = []
     for cell in cells:
         source = cell.get("source") if isinstance(cell, dict) else None
         text = "".join(source) if isinstance(source, list) else source
-        if not isinstance(text, str):
+        if isinstance(text, str):
+            texts.append(text)
+    return _copied_from_org(texts, org)
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _org_export(path: str, org: str) -> bool:
+    """Whether the page `x.rst` or `x.md` beside `x.org` is an export of it (Org's own, or
+    pandoc's by way of LaTeX), judged by its paragraphs' words (`_copied_from_org`): a wiki
+    kept in Org and exported to reST for a site read every page twice, lint calling each pair
+    near-duplicates (read55; qa54 left it)."""
+    try:
+        text = decode(_regular_bytes(path), path)
+    except (OSError, ReadError):
+        return False
+    return _copied_from_org(_BLANK_LINES.split(text), org)
+
+
+_ORG_BYTES = 4 << 20  # of an Org note, an include or an export read to compare them
+
+
+def _regular_bytes(path: str, limit: int = _ORG_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, of at most `limit` (OSError else): an
+    `#+INCLUDE:` may name any path (`/dev/zero`, a FIFO), and is never opened then."""
+    info = os.stat(path)  # noqa: PTH116 - a text path
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        raise OSError(f"not a regular file of at most {limit} bytes: {path}")
+    with open(path, "rb") as f:  # noqa: PTH123
+        return f.read(limit)
+
+
+_INCLUDES = 50  # the files an Org note's `#+INCLUDE:` lines name, at most, read for its words
+_ORG_INCLUDE = re.compile(r'^[ \t]*#\+include:[ \t]*"([^"\n]{1,300})"',
+                          re.IGNORECASE | re.MULTILINE)
+
+
+def _org_words(org: str) -> list[str]:
+    """The words of the Org note `org` and of the files its `#+INCLUDE:` lines name (an
+    export holds theirs too), in order; an include that cannot be read adds none."""
+    todo, seen, words = [org], set[str](), list[str]()
+    while todo and len(seen) < _INCLUDES:
+        name = todo.pop(0)
+        if name in seen:
             continue
+        seen.add(name)
+        try:
+            text = decode(_regular_bytes(name), name)
+        except (OSError, ReadError):
+            if name == org:
+                raise
+            continue
+        words += _words(text)
+        folder = os.path.dirname(name)  # noqa: PTH120 - a text path
+        todo += [os.path.join(folder, m[1]) for m in _ORG_INCLUDE.finditer(text)]  # noqa: PTH118
+    return words
+
+
+def _copied_from_org(blocks: list[str], org: str) -> bool:
+    """Whether the blocks (a notebook's cells, an export's paragraphs) are the Org note
+    `org`'s: each block's words are the note's, in its order (`_FROM_ORG` of its runs of
+    `_RUN` words; a shorter block's words all), and all the blocks hold fewer than `_RUN`
+    words the note never says. A block the Org note does not hold makes the file a note of
+    its own (read whole, its copied blocks with it). By runs, not a set of words (review53a): a
+    notebook written beside a long Org journal of the same work holds its words, not its
+    sentences. A file with no block of words is no copy."""
+    try:
+        note = _org_words(org)
+    except (OSError, ReadError, RecursionError):
+        return False
+    words, runs = set(note), _runs(note)
+    told, stray = False, set()
+    for text in blocks:
         mine = _words(text)
         if len(mine) >= _RUN:
             ok = len(_runs(mine) & runs) >= _FROM_ORG * len(_runs(mine))
@@ -443,10 +576,14 @@ def _org_notebook(path: str, org: str) -> bool:
             ok = set(mine) <= words
         if ok and mine:
             told = True
-        elif not ok:
-            stray |= set(mine) - words
-            if len(mine) >= _RUN or len(stray) >= _RUN:
-                return False
+        elif not ok and len(mine) >= _RUN:
+            return False
+        # a word the note never says, in a block that is its copy or not: a sentence the user
+        # added to a long paragraph of the export (its runs still 90% the note's) was lost with
+        # the copy (review55a)
+        stray |= set(mine) - words
+        if len(stray) >= _RUN:
+            return False
     return told
 
 
@@ -824,8 +961,12 @@ def read_file(format: str, data: bytes, path: str) -> list[Document]:
 def taken_from_others(data: bytes, path: str) -> bytes:
     """What reading the file `path` of bytes `data` takes from other files, for its hash
     (`ingest.check`): a LaTeX chapter's main file's macros (`latex.taken_from`), so that the
-    chapter is read again when they change though its own bytes do not (read54); b"" for
-    a file read on its own."""
+    chapter is read again when they change though its own bytes do not (read54), a Sphinx
+    page's project's `rst_prolog` (read55); b"" for a file read on its own."""
+    if suffix_of(path).lower() == ".rst":
+        from grimoire.readers.rst import project_prolog
+
+        return project_prolog(path).encode("utf-8", "surrogatepass")
     if suffix_of(path).lower() not in TEX_SOURCES:
         return b""
     from grimoire.readers import latex

@@ -932,12 +932,53 @@ def _bare_name(name: str) -> str:
 # "$K$ Nearest Neighbors Classifier", "$L_1$ Regression", "$k$-Means" (round 54, qa54: a
 # textbook's notes in reST, where `:math:` sets the letter; holding a formula, the heading was
 # no name, and a sibling section lost its entry with it).
+# A Greek letter's control word is that letter ("$\\epsilon$-greedy" is "\u03b5-greedy", as the
+# heading shows it; read55: round 54 left it no name), its variant form the same letter.
+_GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+          "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+          "omega")
 _LETTER_FORMULA = re.compile(
-    r"(?<![\\$\w])\$([A-Za-z])(?:[_^](?:(\d{1,2})|\{(\d{1,2})\}))?\$(?![$\w])")
+    r"(?<![\\$\w])\$(?:([A-Za-z])|\\(?:var)?(" + "|".join(_GREEK)
+    + "|" + "|".join(g.capitalize() for g in _GREEK) + r")(?![A-Za-z])\s*)"
+    r"(?:[_^](?:(\d{1,2})|\{(\d{1,2})\}))?\$(?![$\w])")
 # ... beside a word of its own: a formula alone ("$x$") or over a symbol's values names nothing.
 _WORD_BESIDE = re.compile(r"[^\W\d_]{3,}")
 # ... or joined to a word by a hyphen, whatever its length: "$k$-NN" is "k-NN" (review54c).
 _JOINED_WORD = re.compile(r"\$-[^\W\d_]")
+
+
+def _greek(name: str) -> str:
+    """The Greek letter a TeX control word names ("epsilon" -> "\u03b5", "Gamma" -> "\u0393")."""
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper().replace('LAMBDA', 'LAMDA')}")
+
+
+def letters_plain(text: str) -> str:
+    """`text` with each formula of one letter (`_LETTER_FORMULA`) as that letter and its
+    digits: "An $\\epsilon$-greedy policy" reads "An \u03b5-greedy policy"."""
+    return _LETTER_FORMULA.sub(lambda m: (m[1] or _greek(m[2])) + (m[3] or m[4] or ""), text)
+
+
+# A Greek letter standing alone in a name, as a symbol does ("\u03b5-greedy", "\u03b2-VAE"),
+# not one of a word in Greek.
+_LONE_GREEK = re.compile(r"(?<![^\W\d_])[\u0391-\u03a9\u03b1-\u03c9](?![^\W\d_])")
+
+
+def greek_spelled(name: str) -> str:
+    """`name` with each Greek letter standing alone in it spelled as its TeX control word says
+    it, as a note or a search without the letter writes it (review55a: "\u03b5-greedy", read55's
+    name of "$\\epsilon$-greedy", was found by no "epsilon-greedy").
+
+    >>> greek_spelled("\u03b5-greedy"), greek_spelled("\u0393-Convergence")
+    ('epsilon-greedy', 'Gamma-Convergence')
+    >>> greek_spelled("\u03bb\u03cc\u03b3\u03bf\u03c2")  # a Greek word
+    '\u03bb\u03cc\u03b3\u03bf\u03c2'
+    """
+    def spelled(m: re.Match[str]) -> str:
+        word = unicodedata.name(m[0], " ").rsplit(" ", 1)[1].lower().replace("lamda", "lambda")
+        return (word.capitalize() if m[0].isupper() else word) or m[0]
+
+    return _LONE_GREEK.sub(spelled, name)
 
 
 def _letter_formulas(text: str) -> str:
@@ -948,9 +989,14 @@ def _letter_formulas(text: str) -> str:
     >>> _letter_formulas("$L_1$ Regression: Lasso"), _letter_formulas("$x$")
     ('L1 Regression: Lasso', '$x$')
     """
-    plain = _LETTER_FORMULA.sub(lambda m: m[1] + (m[2] or m[3] or ""), text)
+    plain = letters_plain(text)
     if "$" in plain or (_WORD_BESIDE.search(_LETTER_FORMULA.sub(" ", text)) is None
                         and _JOINED_WORD.search(text) is None):
+        return text
+    if any(m[2] and not (m[3] or m[4]) and text[m.end():m.end() + 1] != "-"
+           for m in _LETTER_FORMULA.finditer(text)):
+        # a Greek letter alone beside a word is a symbol's ("$\alpha$ Schedules", qa54), one
+        # joined to a word or with its digit a name's ("$\epsilon$-greedy", "$\chi^2$ Test")
         return text
     return plain
 

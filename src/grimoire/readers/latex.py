@@ -1247,7 +1247,7 @@ def _named_by_subtitle(parsed: Parsed, path: str) -> None:
     if not topic or _YEAR.search(topic) or is_generic_title(topic) \
             or any(w.rstrip("0123456789") in _DECK_WORDS
                    for w in re.split(r"\W+", topic.casefold())) \
-            or not _shares_word(mine, topic) or _shares_word(mine, title):
+            or _shared(mine, topic) <= _shared(mine, title):
         return  # (the subtitle says the occasion: "ICML talk", "PhD Defense", "Lecture 3")
     headed = {normalize(h.title) for h in parsed.headings} \
         | {normalize(p[-1]) for p in parsed.slide_paths if p}
@@ -1266,11 +1266,14 @@ _DECK_WORDS = frozenset({
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # an occasion's: "ICML 2024", "Spring 2025"
 
 
-def _shares_word(mine: list[str], text: str) -> bool:
-    """Whether a word of a file's name is a word of `text`, or the start of one ("intro",
-    "Introduction"), plurals aside."""
+def _shared(mine: list[str], text: str) -> int:
+    """How many words of a file's name are words of `text`, or the start of one ("intro",
+    "Introduction"), plurals aside: a deck's file named by its subtitle more than by its title
+    is the subtitle's (`deep_neural_networks.tex`, "Deep Neural Networks" under "Deep Learning
+    and ...": read55, read54 kept the course's title for the one shared "deep")."""
     said = [w.rstrip("s") for w in re.split(r"\W+", text.casefold()) if len(w) > 2]
-    return any(w.rstrip("s") == t or (len(w) > 3 and t.startswith(w)) for w in mine for t in said)
+    return sum(any(w.rstrip("s") == t or (len(w) > 3 and t.startswith(w)) for t in said)
+               for w in mine)
 
 
 def read(data: bytes, path: str) -> list[Document]:

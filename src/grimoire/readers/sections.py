@@ -65,12 +65,14 @@ from grimoire.readers.conventions import (
     MATH_ONLY,
     WORD,
     bare_name,
+    greek_spelled,
     heading_key,
     is_course_admin,
     is_generic_heading,
     is_generic_title,
     is_see_also_heading,
     is_statement,
+    letters_plain,
     names_a_part_only,
     names_no_concept,
     names_nothing,
@@ -287,7 +289,16 @@ def _names_of(heading: str) -> list[str]:
 
 # Words that may open a defining sentence before the name: "The chain rule", "In a task".
 # Not "this" or "our": "This GNN playground ..." refers back to something already introduced.
+# German's articles lead a name as English's do: "Die Faltung ist eine Operation, ..." under
+# "Faltung", "Ein rezeptives Feld ist ..." (read55; read54 left a German course's sections
+# unread as definitions).
 _LEADERS = frozenset({"the", "a", "an", "in"})
+_DE_LEADERS = frozenset({"der", "die", "das", "ein", "eine", "im"})
+# ... in a German sentence only, one that says a word of German's own: "Die casting ..." or
+# "Die roll ..." (a die, English) under "Casting" or "Roll" defines neither (review55a)
+_GERMAN = frozenset({"ist", "sind", "wird", "werden", "bezeichnet", "bedeutet", "beschreibt",
+                     "und", "oder", "nicht", "einer", "einem", "eines", "f\u00fcr", "durch",
+                     "auf", "wenn", "dass"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # "what we call a Nearest Neighbor Classifier", "called an autoencoder" (round 39, qa39: a
 # course's H3 "Nearest Neighbor Classifier" opened so and was no entry).
@@ -296,7 +307,8 @@ _NAMING = (("called",), ("named",), ("termed",), ("known", "as"), ("aka",), ("st
            ("called", "a"), ("called", "an"))
 # What follows a name that a clause defines: "..., the partial derivative is ..."
 _DEFINING = frozenset({"is", "are", "was", "refers", "means", "denotes", "describes",
-                       "represents", "consists", "stands", "measures", "computes"})
+                       "represents", "consists", "stands", "measures", "computes",
+                       "ist", "sind", "bezeichnet", "bedeutet", "beschreibt"})
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+|\n+")
 # Where `_SENTENCES` may cut: a mark or a line end, with the spaces after it. A pattern that
 # starts with one character class is tried only where such a character is; the look-behind
@@ -381,7 +393,8 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
     defines no "Termination" (round 38's leftover: a loop invariant's three parts became
     concepts through the last one)."""
     starts, skip = [0], 0
-    while skip < len(words) - 1 and skip < 2 and words[skip] in _LEADERS:
+    leaders = _LEADERS | _DE_LEADERS if _GERMAN.intersection(words) else _LEADERS
+    while skip < len(words) - 1 and skip < 2 and words[skip] in leaders:
         skip += 1
         starts.append(skip)
     if skip and _matches(words, skip + 1, name, stem=False):
@@ -436,6 +449,8 @@ def _defines(heading: str, prose: str) -> bool:
         heading = f"{pair[0]} ({pair[1]})"
     named = term_names(heading)
     lead = prose[:DEFINE_CHARS]
+    if "$" in lead:
+        lead = letters_plain(lead)  # "An $\\epsilon$-greedy policy" under "\u03b5-greedy" (read55)
     # (`isascii` first: the marks are not ASCII, and the search scans the whole lead, issue 14)
     if not lead.isascii() and _ZH_DEFINING_MARKS.search(lead) \
             and _zh_defines([n.name for n in named], lead):
@@ -1682,7 +1697,8 @@ def clean_names(doc: Document) -> Document:
         acronym = None
         if (pair := _comma_acronym(term)) is not None:
             term, acronym = pair
-        if term == e.term:
+        spelled = greek_spelled(term)
+        if term == e.term and spelled == term:
             entries.append(e)
             continue
         # So does a note named by its title ("2017 - Attention Is All You Need.md", which
@@ -1691,6 +1707,9 @@ def clean_names(doc: Document) -> Document:
             else e.aliases
         if acronym is not None:
             aliases = (acronym, *aliases)
+        if spelled != term:
+            # "\u03b5-greedy" is "epsilon-greedy" too (review55a)
+            aliases = tuple(dict.fromkeys((*aliases, spelled)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
 

@@ -35,6 +35,11 @@ _ORG_HEADING = re.compile(r"^\*+ \S", re.M)
 _ORG_MARK = re.compile(r"\[\[[^\]\n]+\](?:\[[^\]\n]+\])?\]|^[ \t]*:PROPERTIES:", re.M)
 
 
+def typst(head: str, path: str) -> bool:
+    """A `.typ` file: its markup (`= Heading`, `#set`) is AsciiDoc's and a program's too."""
+    return suffix_of(path).lower() == ".typ"
+
+
 def org(head: str, path: str) -> bool:
     """`#+TITLE:`-style keywords together with Org headings, links or drawers."""
     keywords = len(_ORG_KEYWORD.findall(head))

@@ -176,6 +176,18 @@ def server_gone(error: BaseException) -> str | None:
             "then run this again")
 
 
+def _lost_at_commit(error: psycopg.Error, kept: str) -> str | None:
+    """What to say when the connection was lost as a transaction committed (the server
+    stopped, or ended the session): whether the server wrote the commit before it went is
+    unknown to the client, which said "nothing of this call was kept" (`server_gone`) until
+    round 55. The server keeps all of one transaction or none of it: `kept` says what that
+    leaves. None for any other error."""
+    said = _pg_gone.why(error) or " ".join(str(error).split())  # before `server_gone` asks
+    if server_gone(error) is None:
+        return None
+    return f"lost its connection as it committed ({said}): {kept}"
+
+
 def _panicked(error: psycopg.Error) -> bool:
     """Whether the server stopped with `error` (a PANIC: no room left for its write-ahead
     log), where a plain ERROR leaves it running."""
@@ -368,44 +380,57 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             pass
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> None:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MIGRATE,))
-            conn.execute("CREATE TABLE IF NOT EXISTS grimoire_schema (version integer)")
-            row = conn.execute("SELECT version FROM grimoire_schema").fetchone()
-            if row is None:
-                other = conn.execute(
-                    "SELECT 1 FROM information_schema.tables WHERE table_name = 'sources'"
-                    " AND table_schema = current_schema()").fetchone()
-                if other is not None:
-                    raise StoreError("not a Grimoire database (a `sources` table exists);"
-                                     " left untouched", self.url)
-                conn.execute("INSERT INTO grimoire_schema (version) VALUES (0)")
-                version = 0
-            else:
-                version = int(row[0])
-            _vector_on_path(conn, self.url)
-            if version > len(MIGRATIONS):
-                raise StoreError(f"database schema {version} is newer than this Grimoire"
-                                 f" ({len(MIGRATIONS)})", self.url)
-            for step in range(version, len(MIGRATIONS)):
-                try:
-                    with conn.transaction():
-                        migration = MIGRATIONS[step]
-                        if callable(migration):
-                            migration(conn)
-                        else:
-                            conn.execute(migration)
-                        conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
-                except psycopg.Error as e:
-                    # Every step in one transaction: the database keeps the schema it had.
-                    # A full disk or a server gone said as a store's own writes are (round 54:
-                    # "could not extend file ..." alone).
-                    reason = disk_full(e) or server_gone(e) or str(e)
-                    kept = f"; the database keeps schema {version}" if version else ""
-                    raise StoreError(f"migration to schema {step + 1} failed: {reason}{kept}",
-                                     self.url) from e
-            if version < len(MIGRATIONS):
-                conn.execute(_BUMP)
+        upgraded_from: int | None = None
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_MIGRATE,))
+                conn.execute("CREATE TABLE IF NOT EXISTS grimoire_schema (version integer)")
+                row = conn.execute("SELECT version FROM grimoire_schema").fetchone()
+                if row is None:
+                    other = conn.execute(
+                        "SELECT 1 FROM information_schema.tables WHERE table_name = 'sources'"
+                        " AND table_schema = current_schema()").fetchone()
+                    if other is not None:
+                        raise StoreError("not a Grimoire database (a `sources` table exists);"
+                                         " left untouched", self.url)
+                    conn.execute("INSERT INTO grimoire_schema (version) VALUES (0)")
+                    version = 0
+                else:
+                    version = int(row[0])
+                _vector_on_path(conn, self.url)
+                if version > len(MIGRATIONS):
+                    raise StoreError(f"database schema {version} is newer than this Grimoire"
+                                     f" ({len(MIGRATIONS)})", self.url)
+                for step in range(version, len(MIGRATIONS)):
+                    try:
+                        with conn.transaction():
+                            migration = MIGRATIONS[step]
+                            if callable(migration):
+                                migration(conn)
+                            else:
+                                conn.execute(migration)
+                            conn.execute("UPDATE grimoire_schema SET version = %s", (step + 1,))
+                    except psycopg.Error as e:
+                        # Every step in one transaction: the database keeps the schema it
+                        # had. A full disk or a server gone said as a store's own writes are
+                        # (round 54: "could not extend file ..." alone).
+                        reason = disk_full(e) or server_gone(e) or str(e)
+                        kept = f"; the database keeps schema {version}" if version else ""
+                        raise StoreError(f"migration to schema {step + 1} failed: "
+                                         f"{reason}{kept}", self.url) from e
+                if version < len(MIGRATIONS):
+                    conn.execute(_BUMP)
+                    upgraded_from = version  # an error from here on is the COMMIT's
+        except psycopg.Error as e:
+            if upgraded_from is None:
+                raise  # said by the opening (`server_gone` reads the server's notice there)
+            lost = _lost_at_commit(
+                e, f"the database holds schema {upgraded_from} or schema {len(MIGRATIONS)},"
+                " whole, as the server kept all of it or none; the next opening reads which"
+                " and goes on from there: run it again once the server is up")
+            if lost is None:
+                raise
+            raise StoreError(f"the upgrade to schema {len(MIGRATIONS)} {lost}", self.url) from e
 
     def _vector_version(self) -> tuple[int, ...]:
         row = self._one("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
@@ -454,6 +479,7 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             except psycopg.Error as e:
                 self._raise(e)
             return
+        committing = False
         try:
             with self.pool.connection() as conn:
                 self._local.conn = conn
@@ -461,9 +487,14 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
                     with conn.transaction():
                         yield conn
                         conn.execute(_BUMP)  # last: see `change_counter`
+                        committing = True  # an error from here on is the COMMIT's
                 finally:
                     self._local.conn = None
         except psycopg.Error as e:
+            if committing and (lost := _lost_at_commit(
+                    e, "the server kept all of it or none of it; run it again once the server"
+                    " is up (an ingest reads again only what is not stored)")) is not None:
+                raise StoreError(f"this write {lost}", self.url) from e
             self._raise(e)
 
     def _raise(self, error: BaseException) -> NoReturn:

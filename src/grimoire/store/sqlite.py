@@ -1172,7 +1172,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 sqlite_checked.remember(self._file, state, sorted(self._checks_at_open[0]),
                                         writer=True)
             self._carried = None if self._checks_at_open is None else state
-        self._closed_for_room = False  # a write failed for want of room, and no reopening
+        # Why the connection is closed with no reopening yet (a write failed for want of room,
+        # a ROLLBACK was refused): opened again before the next call (`reopen_if_replaced`).
+        self._closed: str | None = None
+        self._stuck: str | None = None  # in memory, a failed write not undone (`_roll_back`)
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1180,15 +1183,22 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic unit of work; nested calls become savepoints."""
+        if self._stuck is not None:
+            raise StoreError(self._stuck, self.path)
         if self.conn.in_transaction:
             self.conn.execute("SAVEPOINT nested")
             try:
                 yield self.conn
             except BaseException as e:
                 # SQLite may already have rolled the whole transaction back (disk full).
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK TO nested")
-                    self.conn.execute("RELEASE nested")
+                try:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK TO nested")
+                        self.conn.execute("RELEASE nested")
+                except sqlite3.Error:
+                    # The savepoint cannot be undone alone: the whole transaction is, so
+                    # that the outer one's COMMIT keeps nothing of this part (round 55).
+                    self._roll_back(e)
                 self._raise(e)
             self.conn.execute("RELEASE nested")
             return
@@ -1202,8 +1212,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         try:
             yield self.conn
         except BaseException as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._roll_back(e)
             try:
                 self._after_no_room(e)
                 self._raise(e)
@@ -1217,8 +1226,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            self._roll_back(e)
             self._after_no_room(e)
             if (message := write_failed(e)) is not None:
                 raise NoRoom(message, self.path) from e
@@ -1227,6 +1235,38 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 raise known from e
             raise StoreError(f"could not commit: {e}", self.path) from e
         self._carry_checks(before)
+
+    def _roll_back(self, error: BaseException) -> None:
+        """End the transaction under way, keeping nothing of it, with no error of its own in
+        place of `error`, being raised, which says what went wrong. A ROLLBACK SQLite refuses
+        (an I/O error on a rollback journal, an interrupt) replaced that error with its own,
+        and left the connection inside the failed transaction, where every later write of the
+        process nested as a savepoint that nothing committed (round 55). It is asked twice
+        (an interrupt is over once no statement runs); refused again, the connection is
+        closed, which rolls back, and opened again. An in-memory store, which a close would empty,
+        keeps its connection and refuses every later write (`_stuck`), and `error` is said
+        with it: what the failed write did is still in it (review55b: "nothing kept of it"
+        was said, and every later write nested in that one)."""
+        refused: sqlite3.Error | None = None
+        for _ in range(2):
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                return
+            except sqlite3.Error as e:
+                refused = e
+        if self._opened_as is None:
+            self._stuck = (f"SQLite refused to roll back a failed write ({refused}), and this "
+                           "store in memory holds what that write did: open a new one")
+            raise StoreError(f"{self._stuck} (the write: {error})", self.path) from error
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        try:
+            self.conn = connect(self._file, create=False)
+        except StoreError:  # opened again before the next call (`reopen_if_replaced`)
+            self._closed = ("its connection was closed after SQLite refused to roll back a "
+                            "failed write (nothing of that write is kept), and it cannot be "
+                            "opened again")
 
     def _state_if_checked(self) -> tuple[int, ...] | None:
         return None if self._checks_at_open is None else sqlite_checked.file_state(self._file)
@@ -1302,7 +1342,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # A disk still full leaves no room for the -shm the file is read through: opened
             # again before the next call (`reopen_if_replaced`). Till then every call found a
             # closed connection, and its damage check called the intact file "damaged".
-            self._closed_for_room = True
+            self._closed = STILL_FULL
 
     def _io_failure(self, error: BaseException) -> StoreError | None:
         """SQLite's "disk I/O error" with its cause, when the system names one (`io_cause`:
@@ -1525,12 +1565,17 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         opened (a copy moved over it: a backup restored with `mv`, a rebuild this process's
         connection did not hold back); None while it is the same file. Raises StoreError
         when no file is there any more: what this process wrote would be lost."""
-        if self._closed_for_room:
+        if self._closed is not None:
             try:
                 self.conn = connect(self._file, create=False)
             except StoreError as e:
-                raise StoreError(STILL_FULL, self.path) from e
-            self._closed_for_room = False
+                # Said as it is: a refused ROLLBACK's reopening was called "the disk is still
+                # full" (review55b: the file had been moved away).
+                said = (self._closed if self._closed == STILL_FULL
+                        else GONE if not Path(self._file).exists()
+                        else f"{self._closed}: {e.message}")
+                raise StoreError(said, self.path) from e
+            self._closed = None
         if self._opened_as is None:
             return None
         try:

@@ -49,7 +49,7 @@ from grimoire.web.render import (
     whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
-from grimoire.web.site import STOPPED, Settings, Site, link_status, suggestions
+from grimoire.web.site import STOPPED, Settings, Site, Stopping, link_status, suggestions
 from grimoire.web.sources import IMAGE_TYPES
 
 HERE = Path(__file__).parent
@@ -301,10 +301,14 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
 
     @app.exception_handler(GrimoireError)
     def grimoire_error(request: Request, exc: GrimoireError) -> Response:
+        # A stopping server is not the request's fault: 503, to be asked again (faces55)
+        status, headers = (503, {"Retry-After": "5"}) if isinstance(exc, Stopping) else (400, {})
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, 400)
-        return page(request, "missing.html", 400, what="", message=str(exc), suggestions=(),
-                    several=False)
+            return JSONResponse({"error": str(exc)}, status, headers=headers)
+        answer = page(request, "missing.html", status, what="", message=str(exc),
+                      suggestions=(), several=False)
+        answer.headers.update(headers)
+        return answer
 
     # A mistyped address or a bad parameter in the browser showed FastAPI's JSON
     # (`{"detail":"Not Found"}`): pages answer with a page; /api/ and /static/ keep JSON.

@@ -179,7 +179,90 @@ def concept_href(name: str, concept_id: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def math_html(tex: str, display: bool = False) -> Markup:
-    """A formula as MathML rebuilt from an allowlist; escaped source when it cannot be."""
+    """A formula as MathML rebuilt from an allowlist; escaped source when it cannot be. A
+    display formula of several parts set apart by spaces (`_display_parts`) is drawn part
+    by part, so that a narrow card wraps it between them; a screen reader reads it whole, once
+    (the parts are hidden from it: it read each as a formula of its own, review55d)."""
+    if display:
+        parts = _display_parts(unprinted(tex))
+        if len(parts) > 1:
+            drawn = [(gap, _math_html(part, True)) for gap, part in parts]
+            whole = _math_html(tex, True)
+            if not any(str(d).startswith("<pre") for _, d in drawn) \
+                    and not str(whole).startswith("<pre"):
+                return Markup(f'<span class="math-parts"><span class="vh">{whole}</span>'
+                              '<span class="math-row" aria-hidden="true">' + "".join(
+                                  f'<span class="math-part{gap}">{d}</span>'
+                                  for gap, d in drawn) + "</span></span>")
+    return _math_html(tex, display)
+
+
+# Where a display formula may wrap (faces55: LoRA's `W' = … BA, \qquad B \in \mathbb{R}^{d
+# \times r},\; A \in …` ran past its card at 1366 and on a phone, its end cut at the card's edge
+# until scrolled, with no scrollbar on a phone): at a `\qquad` or `\quad` its author set
+# between parts, or after a comma a space command follows (a list of conditions), or before
+# a relation of a long one (`=`, `\approx`: a broken display goes on with it, as TeX sets
+# one), outside any group, `\left…\right` or environment. The space becomes the gap before
+# the next part (`.math-part.gap-…` in app.css); the parts go on the next line when the card
+# is narrow.
+_DISPLAY_GAP = re.compile(
+    r"\\(?P<space>qquad|quad)(?![A-Za-z])|,\s*\\(?P<comma>[;:, ]|quad(?![A-Za-z]))"
+    # a delimiter `\left`/`\right` sizes is theirs (`\right |` closes, no bar of its own)
+    r"|\\(?P<sized>left|right)(?![A-Za-z])\s*(?:\\[A-Za-z]+|\\.|[^\sA-Za-z\\])?"
+    r"|\\(?P<env>begin|end)(?![A-Za-z])"
+    r"|\\(?P<delim>[lr])(?:angle|vert|Vert|brace|brack|ceil|floor|group)(?![A-Za-z])"
+    r"|(?P<open>[{(\[]|\\\{)|(?P<close>[})\]]|\\\})|(?P<bar>\|)"
+    r"|\\(?P<infix>over|atop|choose|above|brace|brack)(?![A-Za-z])"
+    r"|(?P<words>\\(?:text(?:rm|it|bf|sf|tt|normal)?|mbox|hbox)(?![A-Za-z])|\\ )"
+    r"|(?<![<>!:=\\])(?P<rel>=)(?!=)|(?P<approx>\\approx)(?![A-Za-z])|(?P<rows>\\\\)|\\.")
+_NOT = re.compile(r"\\not\s*$")  # `\not=` is one relation, ≠
+_LONG_TEX = 40  # a formula this short fits a phone's card whole: not cut at its relations
+_GAPS = {"qquad": " gap-wide", "quad": " gap-mid", ";": " gap-thin", ":": " gap-thin",
+         ",": " gap-thin", " ": " gap-thin"}
+
+
+def _display_parts(tex: str) -> list[tuple[str, str]]:
+    """`tex` cut where it may wrap (`_DISPLAY_GAP`): each part with the gap class before it;
+    one part when it has no such place, when its brackets or bars (`|x|`) do not pair
+    (`[0, 1)` pairs as brackets), when it has rows (`\\\\` breaks a line its own way) or a
+    plain-TeX fraction (`a = b \\over c` is one fraction of all). Not before a relation a
+    condition's words follow (`…, \\text{if } x = 0`, `\\ for\\ i=1`: review55d) nor `\\not=`."""
+    parts: list[tuple[str, str]] = []
+    depth, gap, start = 0, "", 0
+    bar = related = worded = False
+    long = len("".join(tex.split())) > _LONG_TEX
+    for m in _DISPLAY_GAP.finditer(tex):
+        if m["rows"] or (m["infix"] and depth == 0):
+            return [("", tex)]
+        opens = m["open"] or m["sized"] == "left" or m["env"] == "begin" or m["delim"] == "l"
+        if opens or m["close"] or m["sized"] or m["env"] or m["delim"]:
+            depth += 1 if opens else -1
+            if depth < 0:
+                return [("", tex)]
+        elif depth or (bar and not m["bar"]):
+            continue
+        elif m["bar"]:
+            bar = not bar
+        elif m["words"]:
+            worded = related
+        elif m["rel"] or m["approx"]:  # it begins the next part
+            cut = long and not worded and not _NOT.search(tex, 0, m.start())
+            related = True
+            if cut and tex[start:m.start()].strip():
+                parts.append((gap, tex[start:m.start()].strip()))
+                gap, start = "", m.start()
+        elif m["space"] or m["comma"]:
+            left = tex[start:m.start()] + ("," if m["comma"] else "")
+            if left.strip():
+                parts.append((gap, left.strip()))
+            gap, start = _GAPS[m["space"] or m["comma"]], m.end()
+    rest = tex[start:].strip()
+    if rest:
+        parts.append((gap, rest))
+    return parts if len(parts) > 1 and depth == 0 and not bar else [("", tex)]
+
+
+def _math_html(tex: str, display: bool) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     tex = tidy_tex(tex)
@@ -205,10 +288,11 @@ def _primes_inline(tree: Element) -> None:
     """Each `W'` (latex2mathml: `<msup><mi>W</mi><mi>&#x2032;</mi></msup>`) as the base, then its
     prime beside it: the prime glyph is drawn raised already, and as a superscript a browser
     raised it once more, a small tick above the letter (LoRA's `W' = W + ΔW`; faces53). A
-    subscript stays with the base (`W'_0`: the prime after `<msub>`); a superscript that
-    goes on after its primes (`x'^2`, `W'^T`, `x^{\\prime 2}`) is the rest's, over the
-    primed base, and `W^{\\prime\\prime}`'s two primes are one run (review54d: each was
-    still raised twice)."""
+    superscript that goes on after its primes (`x'^2`, `W'^T`, `x^{\\prime 2}`) is the rest's,
+    over the primed base, and `W^{\\prime\\prime}`'s two primes are one run (review54d: each
+    was still raised twice). With a subscript (`W'_0`) the prime stays a superscript, over
+    the subscript as TeX stacks them, lowered back by what the superscript raised it and at
+    the base's size (`_LOWERED`; it was drawn after the subscript, faces55)."""
     for parent in list(tree.iter()):
         for i, child in reversed(list(enumerate(parent))):  # from the end: a `W'` takes 2
             tag = child.tag.rsplit("}", 1)[-1]
@@ -220,10 +304,14 @@ def _primes_inline(tree: Element) -> None:
             space = child.tag[:-len(tag)]  # the namespace, as `{…}`
             prime = Element(space + "mo", {"lspace": "0em", "rspace": "0em"})
             prime.text = primes
-            base = child[0]
             if tag == "msubsup":
-                base = Element(space + "msub")
-                base.extend(child[:2])
+                lowered = Element(space + "mpadded", {"voffset": _LOWERED})
+                size = Element(space + "mstyle", {"scriptlevel": "0"})
+                size.append(prime)
+                lowered.append(size)
+                child[2] = lowered
+                continue
+            base = child[0]
             base.tail = None
             if not rest:
                 prime.tail = child.tail
@@ -239,14 +327,23 @@ def _primes_inline(tree: Element) -> None:
             parent[i] = over
 
 
+# How far a prime over a subscript (`W'_0`) is lowered from where a superscript goes: to the
+# height of a prime beside its letter (`W'`), compared by eye in Chromium (faces55)
+_LOWERED = "-0.45em"
+
+
 def _prime_run(script: Element) -> tuple[str, list[Element]]:
     """The primes a superscript opens with (`_PRIMES`, one token each) and what follows
-    them."""
+    them. `b^{''}` writes them as the superscript of nothing inside the superscript
+    (latex2mathml: `<msup><mi/><mi>″</mi></msup>`), raised twice over: primes too."""
     while script.tag.endswith("mrow") and len(script) == 1:
         script = script[0]
     parts = list(script) if script.tag.endswith("mrow") else [script]
     primes = ""
     for n, part in enumerate(parts):
+        if (part.tag.endswith("msup") and len(part) == 2 and not len(part[0])
+                and not (part[0].text or "").strip()):
+            part = part[1]  # `{''}`: the primes of an empty base
         if len(part) or not part.text or not set(part.text) <= _PRIMES:
             return primes, parts[n:]
         primes += part.text
@@ -673,10 +770,23 @@ def _side(token: Token, line_break: str) -> str:
 
 def _render_math_block(self: RendererHTML, tokens: list[Token], idx: int,
                        options: OptionsDict, env: EnvType) -> str:
-    slot = _store_math(env, math_html(tokens[idx].content.strip(), True))
-    if tokens[idx].block:
-        return f'<div class="math-block">{slot}</div>\n'
-    return f'<span class="math-block">{slot}</span>'
+    tag = "div" if tokens[idx].block else "span"
+    pieces = tokens[idx].content.strip().split("$$")
+    if len(pieces) % 2 == 0 or not all(p.strip() for p in pieces[::2]):
+        pieces = [tokens[idx].content.strip()]
+    # A line of several display formulas (`$$a$$ $$b$$`: a reader joins a paragraph's lines)
+    # was one block from its first `$$` to its last, the `$$` between drawn as four `$`
+    # (faces55, the glossary vault's softmax): each is a display of its own, words between
+    # them words.
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2:
+            if piece.strip():  # its formulas kept from the sanitizer as the others are
+                out.append(f"<{tag}>{_store_math(env, math_text(piece.strip()))}</{tag}>")
+            continue
+        slot = _store_math(env, math_html(piece.strip(), True))
+        out.append(f'<{tag} class="math-block">{slot}</{tag}>')
+    return "".join(out) + ("\n" if tag == "div" else "")
 
 
 def _render_fence(self: RendererHTML, tokens: list[Token], idx: int,

@@ -121,6 +121,14 @@ def suggestions(hits: list[Hit]) -> list[Suggestion]:
 STOPPED = "The answer stopped here: Grimoire is shutting down. Ask again once it runs again."
 
 
+class Stopping(GrimoireError):  # noqa: N818 - a state, as errors.CorruptDatabase
+    """An answer asked of a server that is stopping: not the client's fault, so the pages and
+    the API answer 503 (a GrimoireError's 400 said the question was wrong; faces55)."""
+
+    def __init__(self) -> None:
+        super().__init__(STOPPED)
+
+
 class Site:
     """The knowledge base as the web pages need it."""
 
@@ -274,11 +282,17 @@ class Site:
 
         def unless_stopping(piece: str) -> None:
             if self.stopping:
-                raise GrimoireError(STOPPED)
+                raise Stopping
+
+        def asked() -> Answer:
+            # Looked at once the store is ours: an answer that waited behind another (a
+            # second page's stream) asked its model once after the stop (faces55)
+            if self.stopping:
+                raise Stopping
+            return self.kb.ask(q, llm=s.llm, model=s.llm_model, api_key=s.llm_key, on_text=said)
 
         said = on_text if on_text is not None or not s.llm else unless_stopping
-        return self.call(lambda: self.kb.ask(q, llm=s.llm, model=s.llm_model,
-                                             api_key=s.llm_key, on_text=said))
+        return self.call(asked)
 
     def choices(self, error: NotFound) -> list[tuple[str, str, Span | None]]:
         return self.call(lambda: self.kb.choices(error))

@@ -491,6 +491,9 @@ def _page_title(title: str, stem: str, root: LexborNode) -> str:
     if sep and rest.strip():
         return rest.strip()
     headings = [(h1, " ".join(h1.text(deep=True).split())) for h1 in root.css("h1")]
+    if not sep and any(normalize(text) == key and text.strip(" -") != stem
+                       for _, text in headings):
+        return title  # a heading of the page says it in words (its site's logo is no name)
     named = [(h1, text, name) for h1, text in headings
              if len(name := normalize(text)) >= 3 and name != key]
     # Else the first heading a Markdown renderer wrote (it gives each an id; a site's banner

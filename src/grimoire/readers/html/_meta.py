@@ -254,12 +254,49 @@ _REFRESH_TO = re.compile(r"^\s*\d+(?:\.\d*)?\s*[;,]\s*url\s*=\s*\S", re.IGNORECA
 _SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " \u00b7 ", " :: ", " | ")
 
 
+_TITLE_HEADINGS = 4  # the page's first `<h1>`s looked at for its title's parts
+
+
 def _without_site(title: str, root: LexborNode) -> str:
-    """A `<title>` without the site's name after the page's own, when the page's first `<h1>`
-    says which part is the page's ("Attention - Blog Name" over `<h1>Attention</h1>`)."""
-    node = root.css_first("h1")
-    h1 = collapse(plain(node)) if node is not None else ""
-    if h1 and len(h1) < len(title) and title.casefold().startswith(h1.casefold()) \
-            and title[len(h1):].startswith(_SEPARATORS):
-        return title[: len(h1)]
+    """A `<title>` without the site's name after the page's own, when a heading of the page
+    says which part is the page's: its first `<h1>` ("Attention - Blog Name" over
+    `<h1>Attention</h1>`), or the site's logo set as an `<h1>` before the page's own (a
+    Jupyter Book or Sphinx theme: "Limits — Calculus Companion Site" over `<h1>Calculus
+    Companion Site</h1>` and `<h1>Limits\u00b6</h1>`; round 54 left each page two entries).
+    A title that opens with the site's name ("Site - Post") under its banner (an `<h1>`
+    linking home) is the post's."""
+    nodes = root.css("h1")[:_TITLE_HEADINGS]
+    written = [collapse(plain(node)) for node in nodes]
+    # each as written ("C#") and without its permalink's mark ("Limits\u00b6", "Limits#")
+    headings = [(k, form) for k, h in enumerate(written)
+                for form in dict.fromkeys((h, h.rstrip("\u00b6#").rstrip())) if form]
+    folded, known = title.casefold(), {h.casefold() for _, h in headings}
+    for k, h1 in headings:
+        if len(h1) < len(title) and folded.startswith(h1.casefold()) \
+                and title[len(h1):].startswith(_SEPARATORS):
+            rest = title[len(h1):].strip(" -\u2013\u2014\u00b7:|")
+            if k == 0 and rest and _links_home(nodes[0]) and _headed(rest, root, nodes[0]):
+                # "Site - Post" over the site's banner `<h1>` (a link to its home page), the
+                # post's heading an `<h1>` or an `<h2>` after it (Pelican's themes): the post's
+                # (review55a: every post of a blog was named by the blog). Not GitBook's
+                # "Page · GitBook" over a header `<h1>` of the page's: no heading says "GitBook"
+                return rest
+            if k == 0 or rest.casefold() in known:
+                return title[: len(h1)]
     return title
+
+
+def _links_home(h1: LexborNode) -> bool:
+    """Whether the `<h1>` links to its site's home page (`/`, `../index.html`): a banner."""
+    link = h1.css_first("a[href]")
+    href = (link.attributes.get("href") or "").strip() if link is not None else ""
+    return bool(href) and "#" not in href and (
+        href.endswith("/") or href in (".", "..")
+        or href.rsplit("/", 1)[-1].casefold() in ("index.html", "index.htm"))
+
+
+def _headed(text: str, root: LexborNode, banner: LexborNode) -> bool:
+    """Whether one of the page's first `<h1>` and `<h2>` headings but `banner` says `text`."""
+    folded = text.casefold()
+    return any(collapse(plain(h)).rstrip("\u00b6#").rstrip().casefold() == folded
+               for h in root.css("h1, h2")[:2 * _TITLE_HEADINGS] if h != banner)

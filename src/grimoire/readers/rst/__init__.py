@@ -45,9 +45,13 @@ level of the second until it runs out of stack.
 
 from __future__ import annotations
 
+import ast
 import functools
 import io
+import os
 import re
+import stat
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePath
@@ -70,6 +74,7 @@ from grimoire.readers import sniffs
 from grimoire.readers.base import collapse, decode, nikola_metadata
 from grimoire.readers.conventions import WORD
 from grimoire.readers.labels import link_local_labels
+from grimoire.readers.markdown._macros import _NOTE_GROWTH, _rewritten, definitions, expand
 from grimoire.readers.rst import _sphinx as _rst_sphinx
 from grimoire.readers.rst._tree import Block, Record, Walker, indent
 from grimoire.readers.sections import add_section_entries
@@ -358,5 +363,103 @@ def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
 
 def read(data: bytes, path: str) -> list[Document]:
     """Parse one file; sections that define their heading become entries (`sections`)."""
-    return [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
+    docs = [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
+    if _DEFINES.search(prolog := project_prolog(path)):
+        # after the entries are found: the formulas written out are longer, and a section's
+        # lead read for its definition would reach less far (a chapter lost one entry so)
+        docs = [_with_macros(doc, definitions(prolog)[0]) for doc in docs]
+    return docs
+
+
+# A Sphinx project's `rst_prolog` (conf.py), the text Sphinx puts before each page: a book's
+# notes define their TeX macros in it once, as a `.. math::` of `\newcommand`s (read55; qa54,
+# a textbook's 27 chapters kept `\D`, `\x`, `\cds` in every formula).
+_PROLOG = re.compile(r"^rst_prolog\s*=\s*([rRuU]?(?:'''.*?'''|\"\"\".*?\"\"\"))",
+                     re.MULTILINE | re.DOTALL)
+_DEFINES = re.compile(r"\\(?:(?:re)?newcommand|def|DeclareMathOperator)(?![A-Za-z])")
+_CONF_UP = 3  # the folders above a page's looked in for its project's conf.py
+_CONF_BYTES = 1 << 20
+
+
+def project_prolog(path: str) -> str:
+    """The `rst_prolog` of the Sphinx project the `.rst` page at `path` (on disk, absolute)
+    belongs to: the nearest `conf.py` in its folder or up to `_CONF_UP` above; "" if none, or
+    none set (or for another file: a page read from memory is looked up nowhere)."""
+    if not path.endswith(".rst") or not os.path.isabs(path):  # noqa: PTH117 - a text path
+        return ""
+    folder = os.path.dirname(path)  # noqa: PTH120 - a text path
+    for _ in range(_CONF_UP + 1):
+        conf = os.path.join(folder, "conf.py")  # noqa: PTH118
+        try:
+            info = os.stat(conf)  # noqa: PTH116
+        except OSError:
+            up = os.path.dirname(folder)  # noqa: PTH120
+            if up == folder:
+                return ""
+            folder = up
+            continue
+        # a FIFO or a device named conf.py is never opened (it may never end)
+        return _prolog_of(conf, info.st_mtime_ns, info.st_size) \
+            if stat.S_ISREG(info.st_mode) else ""
+    return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _prolog_of(conf: str, mtime: int, size: int) -> str:
+    """The `rst_prolog` string a `conf.py` sets ("" if none), while its mtime and size stay."""
+    if size > _CONF_BYTES:
+        return ""
+    try:
+        with open(conf, "rb") as f:  # noqa: PTH123 - a text path
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    found = _PROLOG.search(text)
+    try:
+        # the string as Python reads it: most conf.py write it plain, each backslash doubled
+        # ("\\newcommand"), which a raw string writes once (review55a)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a "\\m" Python warns of, in a string not raw
+            value = ast.literal_eval(found[1]) if found is not None else ""
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _with_macros(doc: Document, macros: dict[str, tuple[int, str]]) -> Document:
+    """`doc` with the prolog's macros written out in each formula of its passages and
+    entries, and in their text (as a note's own definitions are, `_macros.expand_macros`)."""
+    done: dict[str, str] = {}
+    budget = [max(_NOTE_GROWTH, 4 * sum(len(m.tex) for p in doc.passages for m in p.math))]
+
+    def written(math: tuple[Math, ...], text: str) -> tuple[tuple[Math, ...], str]:
+        rewrites: dict[str, str] = {}
+        out = []
+        for m in math:
+            if m.tex not in done:
+                new = expand(m.tex, macros) if budget[0] > 0 else m.tex
+                budget[0] -= max(0, len(new) - len(m.tex))
+                done[m.tex] = new
+            if done[m.tex] != m.tex:
+                rewrites[m.tex] = done[m.tex]
+                m = replace(m, tex=done[m.tex])
+            out.append(m)
+        if not rewrites:
+            return math, text
+        return tuple(out), "\n".join(t for _, t in _rewritten(
+            list(enumerate(text.split("\n"))), rewrites, {}))
+
+    passages = []
+    for p in doc.passages:
+        if p.math and p.kind != "code":
+            math, text = written(p.math, p.text)
+            p = replace(p, math=math, text=text)
+        passages.append(p)
+    entries = []
+    for e in doc.entries:
+        if e.math:
+            math, text = written(e.math, e.definition)
+            e = replace(e, math=math, definition=text)
+        entries.append(e)
+    return replace(doc, passages=tuple(passages), entries=tuple(entries))
 

@@ -23,28 +23,42 @@
   const list = $("#typeahead");
   if (box && list) {
     let timer = 0, seq = 0, active = -1, offered = "", pending = false;
-    const close = () => { list.hidden = true; active = -1; box.setAttribute("aria-expanded", "false"); };
-    // Closed by Escape: offers still on their way are dropped, or they opened again (round 47).
-    const dismiss = () => { clearTimeout(timer); seq++; pending = false; close(); };
+    // The offer picked with the arrows is the one Enter opens, and a screen reader is told
+    // which (aria-activedescendant); -1 picks none, and says so.
     const mark = (i) => {
       const items = list.querySelectorAll("a");
       items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
       active = i;
+      if (i >= 0) box.setAttribute("aria-activedescendant", items[i].id);
+      else box.removeAttribute("aria-activedescendant");
     };
+    const close = () => { list.hidden = true; mark(-1); box.setAttribute("aria-expanded", "false"); };
+    // Closed by Escape: offers still on their way are dropped, or they opened again (round 47).
+    const dismiss = () => { clearTimeout(timer); seq++; pending = false; close(); };
+    const open = () => { list.hidden = false; box.setAttribute("aria-expanded", "true"); };
     // The suggestions arrive as an HTML fragment the server renders (escaped by its
-    // templates, formulas as MathML), as the search page shows its hits.
-    const open = () => { list.hidden = false; box.setAttribute("aria-expanded", "true"); active = -1; };
+    // templates, formulas as MathML), as the search page shows its hits. The offers for the
+    // whole words can arrive after the reader picked one of those for the first letters (a
+    // slow server): the pick stays on the same link when the new offers hold it, else none
+    // is picked and Enter searches. It was reset to none, so Enter searched though the
+    // reader had picked an offer still shown (suite55).
     const show = (fragment, q) => {
+      const picked = active >= 0 ? list.querySelectorAll("a")[active].getAttribute("href") : null;
       const doc = new DOMParser().parseFromString(fragment, "text/html");
       list.replaceChildren(...doc.body.children);
       offered = q;
+      const items = [...list.querySelectorAll("a")];
+      items.forEach((a, j) => { a.id = "typeahead-offer-" + j; });
       open();
+      mark(picked === null ? -1 : items.findIndex((a) => a.getAttribute("href") === picked));
     };
     box.setAttribute("aria-controls", "typeahead");
     box.addEventListener("input", () => {
       clearTimeout(timer);
       const q = box.value.trim();
-      if (q.length < 2) { pending = false; close(); return; }
+      // Too short to offer anything: offers still on their way are dropped (they opened the
+      // list over a box emptied meanwhile).
+      if (q.length < 2) { dismiss(); return; }
       pending = true;
       timer = setTimeout(async () => {
         const mine = ++seq;
@@ -69,7 +83,8 @@
       }
       if (list.hidden || !items.length) return;
       if (ev.key === "ArrowDown") { ev.preventDefault(); mark((active + 1) % items.length); }
-      else if (ev.key === "ArrowUp") { ev.preventDefault(); mark((active - 1 + items.length) % items.length); }
+      // Up from none is the last offer (it was the one before the last).
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); mark((active <= 0 ? items.length : active) - 1); }
       else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); items[active].click(); }
     });
     // Tab out of the box and past the offers closes them (they stayed open over the page).

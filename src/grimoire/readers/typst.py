@@ -1,0 +1,381 @@
+"""Typst (`.typ`): lecture notes, cheat sheets and books written for the Typst compiler.
+
+Typst's markup is near enough to Markdown's that a note is read by the Markdown reader after
+its markup is written as Markdown's, line for line (every span stays on its own line):
+
+- `= Heading`, `== Heading` are headings of their level; a label after one (`<intro>`) names
+  no part of it.
+- Code is no text: `#import`, `#set`, `#show`, `#let`, `#include`, `#if`, `#for`, `#{ ... }`
+  and a call on a line of its own (`#outline()`, `#pagebreak()`, `#v(1em)`), also when its
+  brackets run on over later lines; so are comments (`// ...`, `/* ... */`) and a line of
+  only `---` (a dash).
+- The title is a template's (`#show: notes.with(title: "...")`, `#set document(title: ...)`),
+  else what Markdown's rules make of the headings and the file's name.
+- A call with a content block (`#remark("Step size")[ ... ]`, `#box(title: [MLE])[ ... ]`)
+  keeps its text: its quoted or bracketed title, then the block's lines; inline, a call's
+  block is its text (`#emph[word]`), `#link("url")[label]` a link, another call its quoted
+  words that name no file (`#term("Regression")`; `#image("a.png")` nothing).
+- Math: `$x$` inline, `$ x $` (spaces inside) or `$` on lines of its own displayed; kept as
+  written (Typst's notation, not TeX).
+- Lists: `- item`, `+ item` (numbered), and a term item `/ Term: text` reads "Term: text"
+  with the term strong, as a Markdown glossary list writes it. `*strong*` is strong.
+- Raw blocks (```` ```lang ````) are code, as in Markdown.
+- A file in a `template/` folder shows a template's look: no concept, as in a vault.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from grimoire.model import Document
+from grimoire.readers import markdown, sniffs
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.markdown._blocks import build_parser, parse
+from grimoire.readers.markdown.obsidian import in_templates_folder
+
+name = "typst"
+extensions: tuple[str, ...] = (".typ",)
+sniff = sniffs.typst
+
+_MD = build_parser()
+
+# A statement of code that opens a line: its text is never the note's.
+_CODE = re.compile(r"[ \t]*#(?:(?:import|include|set|show|let|if|for|while|context)\b|[{(])")
+# A call on a line of its own: `#name`, its fields, its arguments (`#pagebreak()`,
+# `#cbox(title: [MLE])[`).
+_CALL = re.compile(r"[ \t]*#[A-Za-z_][\w.-]*(?=[(\[]|[ \t]*$)")
+_CLOSING = re.compile(r"[\])\[,]+")  # the end of content blocks: `]`, `])`, `][`, `[`
+_CELL = re.compile(r"\[([^\[\]\n]*)\]")  # a content block on one line: a cell, a caption
+_HEADING = re.compile(r"[ \t]*(=+)[ \t]+(\S.*)")
+_LABEL = re.compile(r"<[A-Za-z_][\w:.-]*>")
+_TERM = re.compile(r"([ \t]*)/[ \t]+([^:\n]+?):[ \t]*(.*)")
+_LIST = re.compile(r"[ \t]*(?:[-+]|\d+\.)[ \t]")
+_FENCE = re.compile(r"[ \t]*(`{3,})")
+_LINK = re.compile(r'(?<!\\)#link\("([^"\n]+)"(?:,\s*\[([^\[\]\n]*)\])?\)(?:\[([^\[\]\n]*)\])?')
+_INLINE_BLOCK = re.compile(r"(?<!\\)#[A-Za-z_][\w.-]*(?:\([^()\n]*\))?\[([^\[\]\n]*)\]")
+_INLINE_CALL = re.compile(r"(?<!\\)#[A-Za-z_][\w.-]*(?:\([^()\n]*\))?")
+_STRONG = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_TRAILING_COMMENT = re.compile(r"(?<=\s)//(?!/).*$|^//.*$")
+# A heading's footnote (`== SvelteKit #footnote[https://...]`): no part of its name.
+_BLANKS = re.compile(r"[ \t]*")
+_FOOTNOTE = re.compile(r"#footnote(?:\([^()\n]*\))?\[[^\[\]\n]*\]")
+# A template's title: `title: "Notes"` or `title: [Notes]`.
+_TITLE = re.compile(r'\btitle:\s*(?:"((?:[^"\\\n]|\\.)*)"|\[([^\[\]\n]*)\])')
+# What a call on a line of its own says: its positional strings and its `title:`.
+_SAID = re.compile(r'(?:^|[(,]\s*)"([^"\n]+)"|\btitle:\s*(?:"([^"\n]+)"|\[([^\[\]\n]+)\])')
+_STRING_ARG = re.compile(r'(?<=[(,])\s*"([^"\n]+)"')
+_FILE = re.compile(r"/|\.[A-Za-z0-9]{2,4}$")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+_RAW = re.compile(r"`[^`\n]*`")
+_DISPLAY = re.compile(r"\$[ \t].*[ \t]\$|\$[ \t]*\$")  # `$ x $`: Typst displays it
+_SEGMENT = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # inline raw and math: kept as written
+
+
+@dataclass
+class _State:
+    title: str = ""
+    # The brackets open over lines: "(" and "{" code, "[" a content block, whose lines are text.
+    stack: list[str] = field(default_factory=list)
+    quiet: int = -1  # the depth a definition (`#let`, `#set`, `#show`) opened at: no text
+    code: list[str] = field(default_factory=list)  # the definition's lines, for its title
+    list_indent: int = -1  # the indent given to the list item above, -1 out of a list
+    list_base: int = 0  # the indent the list's first item was written at
+    fence: str = ""
+    math: str = ""  # a formula open over lines: "block" (opened at a line's start), "inline"
+    comment: bool = False
+    code_math: bool = False  # a formula in code open over lines (`#block($` ... `$)`)
+
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _scan(st: _State, text: str, code: bool = False) -> None:
+    """Open and close `st`'s brackets as `text` does. In code (an open `(` or `{`, or `code`
+    where none is open) every bracket counts, a string's and a comment's aside; in markup
+    (text, a content block) only `[` and `]` and a call's `(` after its `#name` do, a
+    formula's and an escaped character's aside; a formula opened in code may run on over
+    lines (`#block($` ... `$)`: its brackets and quotes are the formula's)."""
+    quoted = escaped = call = False
+    math = coded = st.code_math
+    previous = ""
+    for ch in text:
+        top = st.stack[-1] if st.stack else ""
+        if escaped or quoted:
+            escaped, quoted = (not escaped and ch == "\\"), quoted and (escaped or ch != '"')
+        elif math:
+            math = ch != "$"
+            coded = coded and math
+        elif top in ("(", "{") or (not top and code):
+            if ch == '"':
+                quoted = True
+            elif ch == "$":
+                math = coded = True
+            elif ch == "/" and previous == "/":
+                break  # a comment to the line's end
+            elif ch in "([{":
+                st.stack.append(ch)
+            elif ch in _PAIRS and top == _PAIRS[ch]:
+                st.stack.pop()
+        elif ch == "\\":
+            escaped = True
+        elif ch == "$":
+            math = True
+        elif ch == "#":
+            call = True
+        elif ch == "[" or (ch == "(" and call):
+            st.stack.append(ch)
+        elif ch == "]" and top == "[":
+            st.stack.pop()
+        else:
+            call = call and (ch.isalnum() or ch in "_.-")
+        previous = ch
+    st.code_math = coded
+
+
+def _opens_content(st: _State, line: str) -> bool:
+    """Whether `line` leaves a content block open (`[== Heading` in a `#grid(`), not a cell."""
+    after = _State(stack=st.stack[-1:])  # the innermost bracket alone says how to count
+    _scan(after, line, code=True)
+    return len(after.stack) > len(st.stack[-1:]) and after.stack[-1] == "["
+
+
+def _opens_code_math(st: _State, line: str) -> bool:
+    """Whether `line` leaves a formula open in a call's arguments (`#block($`)."""
+    after = _State(stack=st.stack[-1:])
+    _scan(after, line)
+    return after.code_math
+
+
+def _heading(m: re.Match[str]) -> str:
+    """A `_HEADING` match as Markdown's heading, its label (`<intro>`) taken off."""
+    said = _LABEL.sub("", m.group(2))
+    if "#footnote" in said:
+        said = collapse(_FOOTNOTE.sub("", said))
+    return "#" * len(m.group(1)) + " " + _inline(said.strip())
+
+
+def _code(st: _State, line: str) -> str:
+    """A line of code: a definition's is no text (a template's title kept aside); a call's
+    arguments say their content blocks' text (a table's cells, a caption)."""
+    opened = line.strip()
+    if opened.startswith("//"):
+        return ""
+    if st.quiet < 0 and opened.startswith("[") and _opens_content(st, line):
+        # A content block opened before its first line's text (`[== Heading`, `[$` a formula
+        # over lines in a grid's cell): the rest is read as a line of the block.
+        st.stack.append("[")
+        st.list_indent = -1  # a list in a cell is a list of its own
+        return _line(st, opened[1:].strip())
+    _scan(st, line, code=True)
+    if st.quiet < 0:
+        cells = [_inline(c.strip()) for c in _CELL.findall(line)]
+        return " | ".join(c for c in cells if c)
+    st.code.append(line)
+    if len(st.stack) <= st.quiet:
+        statement = " ".join(st.code)
+        st.code, st.quiet = [], -1
+        if not st.title and re.match(r"\s*#(?:show|set)\b", statement) \
+                and (m := _TITLE.search(statement)):
+            st.title = collapse(m.group(1) if m.group(1) is not None else m.group(2))
+    return ""
+
+
+def _after_comment(st: _State, line: str) -> str:
+    """The rest of a line in a block comment (`/* ...`): none of it, or what follows its
+    `*/` (`   to drop */ The loss is a sum.`) read as a line."""
+    at = 0
+    while (end := line.find("*/", at)) >= 0:
+        at = m.end() if (m := _BLANKS.match(line, end + 2)) else end + 2
+        if not line.startswith("/*", at):  # `*/ /* ... */ text`: a loop, not a recursion
+            st.comment = False
+            return _line(st, line[at:].rstrip())
+        at += 2
+    st.comment = True
+    return ""
+
+
+def _without_comments(text: str) -> str:
+    """`text` without its comments `/* ... */` (`A weight /* TODO */ decays`)."""
+    out, start = [], 0
+    while (opened := text.find("/*", start)) >= 0 and (end := text.find("*/", opened + 2)) >= 0:
+        out.append(text[start:opened])
+        start = end + 2
+    return "".join(out) + text[start:]
+
+
+def _unlabelled(text: str) -> str:
+    """`text` without the label that ends it (`$ a + b $ <eq:sum>`: a formula numbered)."""
+    if text.endswith(">") and _LABEL.fullmatch(label := text[text.rfind("<"):]):
+        return text[: len(text) - len(label)].rstrip()
+    return text
+
+
+def _closing_dollar(line: str) -> int:
+    """Where a formula open over lines closes in `line` (an odd number of `$` in it): its
+    first `$` not escaped; those after it pair inline (`$ $a > b$ \\ $c$],`)."""
+    m = _DOLLAR.search(line)
+    return m.start() if m else line.rindex("$")
+
+
+def _dollars(text: str) -> int:
+    """How many `$` open or close a formula in `text` (not escaped, not in inline raw)."""
+    if "`" in text:
+        text = _RAW.sub("", text)
+    return len(_DOLLAR.findall(text))
+
+
+def _inline(text: str) -> str:
+    """A line of text in Markdown's markup: links, calls' blocks, strong words."""
+    out, last = [], 0
+    for m in _SEGMENT.finditer(text):
+        out.append(_markup(text[last:m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(_markup(text[last:]))
+    return "".join(out)
+
+
+def _link(m: re.Match[str]) -> str:
+    label = m.group(2) or m.group(3)
+    return f"[{label}]({m.group(1)})" if label else f"<{m.group(1)}>"
+
+
+def _words_of_call(m: re.Match[str]) -> str:
+    """An inline call's words: its positional strings that name no file (`#term("Regression",
+    "回归")` reads "Regression 回归"; `#image("a.png")`, `#v(1em)` nothing)."""
+    words = [w for w in _STRING_ARG.findall(m.group()) if not _FILE.search(w)]
+    return " ".join(words)
+
+
+def _markup(text: str) -> str:
+    if "#" in text:
+        text = _LINK.sub(_link, text)
+        for _ in range(3):  # nested blocks, innermost first
+            text = _INLINE_BLOCK.sub(r"\1", text)
+        text = _INLINE_CALL.sub(_words_of_call, text)
+    if "<" in text:
+        text = _LABEL.sub("", text)
+    if "*" in text:
+        text = _STRONG.sub(r"**\1**", text)
+    return text
+
+
+def _call(st: _State, line: str) -> str:
+    """A line that opens with a call: its arguments running on are code; a content block
+    opened at its end holds text, the call says its title or strings; a call alone on its line
+    says its strings and its blocks' text; followed by text, it is inline."""
+    head = line.strip()
+    depth = len(st.stack)
+    _scan(st, head)
+    if len(st.stack) > depth:
+        if st.stack[-1] != "[":
+            return _code(st, "")  # arguments running on
+        said = [collapse(next(g for g in m.groups() if g)) for m in _SAID.finditer(head)]
+        return _inline(": ".join(s for s in said if s))
+    if head.endswith((")", "]")):
+        said = [collapse(next(g for g in m.groups() if g)) for m in _SAID.finditer(head)]
+        words = [w for w in said if not _FILE.search(w)]
+        cells = [c.strip() for c in _CELL.findall(head)]
+        return _inline(" ".join(w for w in (*words, *cells) if w))
+    return _inline(head)
+
+
+def _line(st: _State, line: str) -> str:
+    stripped = line.strip()
+    if st.fence:
+        if stripped.startswith(st.fence):
+            fence, st.fence = st.fence, ""
+            if rest := stripped.lstrip("`"):
+                _scan(st, rest)  # "```]," ends the raw block and the content block around it
+            return fence  # indented as its block's text, a fence Markdown would not close
+        return line
+    if st.comment:
+        return _after_comment(st, line)
+    if st.stack and (st.quiet >= 0 or st.stack[-1] != "["):
+        return _code(st, line)
+    if st.math:
+        if _dollars(stripped) % 2 == 0:
+            return line
+        opened, st.math = st.math, ""
+        end = _closing_dollar(line)
+        after = line[end + 1:]
+        if "[" in after or "]" in after:
+            _scan(st, after)  # `$],`: the cell the formula was in ends too
+        if opened == "inline":
+            return line
+        # Markdown's display ends on a line ending `$$`: what follows the formula on it
+        # (`$],`, a label) is no text; inline formulas there (`$ $a > b$],`) show with it.
+        last = after.rfind("$") + 1  # the end of the inline formulas after it
+        tail = _unlabelled(after[:last] + after[last:].rstrip("]), \t")).replace("$", "")
+        tail = tail.strip()
+        return line[:end] + (" " + tail + " $$" if tail else "$$")
+    if (m := _FENCE.match(line)) is not None:
+        st.fence = m.group(1)
+        return stripped
+    if stripped.startswith("/*"):
+        return _after_comment(st, stripped[2:])
+    if not stripped or stripped.startswith("//") or set(stripped) <= {"-"}:
+        return ""
+    if _CODE.match(line):
+        st.quiet = len(st.stack)
+        return _code(st, line)
+    if _dollars(stripped) % 2 and _CALL.match(line) and _opens_code_math(st, stripped):
+        return _call(st, line)  # `#block($`: a formula in a call's arguments is code's
+    if _dollars(stripped) % 2:  # a formula that runs on over later lines
+        st.math = "block" if stripped.startswith("$") else "inline"
+        if "[" in stripped or "]" in stripped:
+            _scan(st, stripped)  # `], [$`: a cell closed before the formula opens
+        if st.math == "block":
+            return "$$" + stripped[1:]
+    elif _DISPLAY.fullmatch(formula := _unlabelled(stripped)):
+        return "$$" + formula[1:-1] + "$$"
+    if st.stack and _CLOSING.fullmatch(stripped):
+        _scan(st, stripped)
+        return ""
+    if _CALL.match(line):
+        return _call(st, line)
+    if (m := _HEADING.fullmatch(line)) is not None:
+        st.list_indent = -1
+        return _heading(m)
+    stripped = _TRAILING_COMMENT.sub("", stripped).rstrip()
+    if "/*" in stripped and "`" not in stripped:
+        stripped = _without_comments(stripped)
+    if "[" in stripped or "]" in stripped:
+        _scan(st, stripped)  # a call's block opened in the text and closed on a later line
+    term = _TERM.fullmatch(line)
+    if term is None and not _LIST.match(line):
+        st.list_indent = -1
+        return _inline(stripped)
+    # An item's indent as Markdown needs it: under the item above it at most, never the four
+    # spaces of a code block that the content blocks around it indent it by.
+    indent = len(line) - len(line.lstrip()) - 2 * st.stack.count("[")
+    if st.list_indent < 0:  # the first item: the list's margin, a cell's (`#grid(` `[`) too
+        st.list_base = indent
+    indent = 0 if st.list_indent < 0 else max(0, min(indent - st.list_base, st.list_indent + 3))
+    st.list_indent = indent
+    if term is not None:
+        return f"{' ' * indent}- **{term.group(2).strip()}**: {_inline(term.group(3))}"
+    if stripped.startswith("+"):
+        stripped = "1. " + stripped[1:].lstrip()
+    return " " * indent + _inline(stripped)
+
+
+def to_markdown(text: str) -> tuple[str, str]:
+    """The note written in Markdown, line for line, and its template's title ("" if none)."""
+    st = _State()
+    lines = [_line(st, line) for line in text.split("\n")]
+    return "\n".join(lines), st.title
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    text, title = to_markdown(decode(data, path))
+    parsed = parse(text, path, _MD)
+    if title:
+        parsed.front.meta = {"title": title, **parsed.front.meta}
+    title = markdown.title_of(parsed, path, any_heading=True)  # a book's part opens at `==`
+    # A template's demonstration (`template/demo.typ`) names nothing, as a vault's does.
+    template = in_templates_folder(path)
+    entries = [] if template else markdown.markdown_entries(parsed, path, title)
+    return [markdown.make_document(parsed, path, name, title, entries,
+                                   markdown.tags_of(parsed), template=template)]
