@@ -69,8 +69,9 @@ def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def cheatsheet_kb(corpora: Path) -> Iterator[Any]:
     """The ML cheatsheet (Sphinx pages): concepts some of which only a page section describes.
-    The session's store of the folder (tests/test_ask_round8.py asks it), vectors and all: an
-    export reads no vectors, and must write nothing to it. A handle a module (not the session:
-    on PostgreSQL an open handle would stop a later `copy_store` of it)."""
-    with reading(shared_store([str(corpora / "ml-cheatsheet-rst")])) as kb:
+    The session's store of the folder (tests/test_ask_round8.py asks it): an export reads no
+    vectors (this store is not embedded for it when no earlier test did), and must write
+    nothing to it. A handle a module (not the session: on PostgreSQL an open handle would stop
+    a later `copy_store` of it)."""
+    with reading(shared_store([str(corpora / "ml-cheatsheet-rst")], embed=False)) as kb:
         yield kb
