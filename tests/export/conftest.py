@@ -54,6 +54,18 @@ def notes_kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Iterator[
 
 
 @pytest.fixture(scope="session")
+def other_order_kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Iterator[Any]:
+    """`notes_kb`'s notes read into a fresh store in the other order (the seeds first): what
+    an export names by a concept's key must not depend on the store it was read into. One
+    store for the exports that compare with it (anki's and SKOS's built one each, round 56)."""
+    import grimoire
+
+    with grimoire.open(tmp_path_factory.mktemp("export-other-order") / "notes.db") as kb:
+        kb.ingest([str(seeds), str(EXAMPLES)], embed=False)
+        yield kb
+
+
+@pytest.fixture(scope="session")
 def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Notes written to attack whatever shows them."""
     import grimoire
