@@ -583,6 +583,7 @@ def notes_store(tmp_path_factory: pytest.TempPathFactory, name: str,
 # path names the same database each time). A module that adds notes starts from a copy
 # (`copy_store`): test_ask's and test_search's stores both start from the seeds' store.
 _SHARED_NOTES: dict[tuple[str, ...], Path] = {}
+_SHARED_LEXICAL: set[Path] = set()  # those built with `embed=False`, no vector yet
 _SHARED_PLACE: list[Path] = []  # the session's folder for them
 _SHARED_COUNT = itertools.count()
 
@@ -593,18 +594,30 @@ def _in_shared(files: list[str]) -> bool:
     return all(Path(f).resolve().is_relative_to(shared) for f in files)
 
 
-def shared_store(files: list[str]) -> Path:
-    """The session's store of `files` (all in ../shared, in this order), built and embedded by
-    the first caller; later callers get the same path (on PostgreSQL, the same database)."""
+def shared_store(files: list[str], embed: bool = True) -> Path:
+    """The session's store of `files` (all in ../shared, in this order), built by the first
+    caller; later callers get the same path (on PostgreSQL, the same database). Embedded
+    unless every caller so far read it without vectors (`embed=False`: an export, a lexical
+    search): the first caller that needs them embeds it (`Grimoire.embed`, what an ingest
+    that embeds runs after reading and resolving), before its handle opens. Round 56: the
+    PostgreSQL pass's first caller of the cheat sheet was export/test_anki, which embedded it
+    early in the pass (its slowest setup, 21-24 s); test_search embeds it there later, mostly
+    from the vectors the SQLite pass left (tests/_vectors_shared.py)."""
+    import grimoire
+
     key = tuple(files)
     built = _SHARED_NOTES.get(key)
     if built is None:
-        import grimoire
-
         built = _SHARED_PLACE[0] / f"notes-{next(_SHARED_COUNT)}.db"
         with grimoire.open(built) as base:
-            base.ingest(list(files))
+            base.ingest(list(files), embed=embed)
         _SHARED_NOTES[key] = built
+        if not embed:
+            _SHARED_LEXICAL.add(built)
+    elif embed and built in _SHARED_LEXICAL:
+        with grimoire.open(built) as base:
+            base.embed()
+        _SHARED_LEXICAL.discard(built)
     return built
 
 
@@ -654,6 +667,7 @@ def ask_notes(folder: Path, files: list[Path], question: str) -> Any:
 @pytest.fixture(scope="session", autouse=True)
 def _shared_notes(tmp_path_factory: pytest.TempPathFactory) -> None:
     _SHARED_NOTES.clear()
+    _SHARED_LEXICAL.clear()
     _SHARED_PLACE[:] = [tmp_path_factory.mktemp("shared-notes")]
 
 

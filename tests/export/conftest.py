@@ -54,6 +54,18 @@ def notes_kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Iterator[
 
 
 @pytest.fixture(scope="session")
+def other_order_kb(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Iterator[Any]:
+    """`notes_kb`'s notes read into a fresh store in the other order (the seeds first): what
+    an export names by a concept's key must not depend on the store it was read into. One
+    store for the exports that compare with it (anki's and SKOS's built one each, round 56)."""
+    import grimoire
+
+    with grimoire.open(tmp_path_factory.mktemp("export-other-order") / "notes.db") as kb:
+        kb.ingest([str(seeds), str(EXAMPLES)], embed=False)
+        yield kb
+
+
+@pytest.fixture(scope="session")
 def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Notes written to attack whatever shows them."""
     import grimoire
@@ -69,8 +81,9 @@ def hostile_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def cheatsheet_kb(corpora: Path) -> Iterator[Any]:
     """The ML cheatsheet (Sphinx pages): concepts some of which only a page section describes.
-    The session's store of the folder (tests/test_ask_round8.py asks it), vectors and all: an
-    export reads no vectors, and must write nothing to it. A handle a module (not the session:
-    on PostgreSQL an open handle would stop a later `copy_store` of it)."""
-    with reading(shared_store([str(corpora / "ml-cheatsheet-rst")])) as kb:
+    The session's store of the folder (tests/test_ask_round8.py asks it): an export reads no
+    vectors (this store is not embedded for it when no earlier test did), and must write
+    nothing to it. A handle a module (not the session: on PostgreSQL an open handle would stop
+    a later `copy_store` of it)."""
+    with reading(shared_store([str(corpora / "ml-cheatsheet-rst")], embed=False)) as kb:
         yield kb

@@ -17,7 +17,6 @@ from grimoire.export import anki
 from grimoire.model import ConceptId, Entry, Span
 from grimoire.resolve.types import Concept, ConceptName
 from grimoire.store import StoredEntry
-from tests.conftest import EXAMPLES, ingested
 from tests.export.conftest import as_exported
 
 
@@ -60,11 +59,10 @@ def test_a_card_per_defined_concept(notes_kb: Any, tmp_path: Path) -> None:
     assert source == str(as_exported(notes_kb, entry.span))
 
 
-def test_a_new_export_updates_the_same_notes(notes_kb: Any, tmp_path: Path,
-                                             seeds: Path) -> None:
+def test_a_new_export_updates_the_same_notes(notes_kb: Any, other_order_kb: Any,
+                                             tmp_path: Path) -> None:
     notes_kb.export("anki", tmp_path / "a.apkg")
-    with ingested(tmp_path / "fresh.db", str(seeds), str(EXAMPLES), embed=False) as fresh:
-        fresh.export("anki", tmp_path / "b.apkg")
+    other_order_kb.export("anki", tmp_path / "b.apkg")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert set(_notes(tmp_path / "a.apkg", tmp_path / "a")) == set(
