@@ -18,11 +18,47 @@
 
   const conceptHref = (name) => "/c/" + encodeURIComponent(name);
 
+  // A display formula wider than its box (an aligned matrix, a part no cut could wrap) scrolled
+  // in it, its end cut at the card's edge, and a phone draws no scrollbar: the cut looked like
+  // the formula's end (faces55, review55d). It is drawn smaller to fit, down to FLOOR of its
+  // size; one still wider scrolls as before, its hidden side faded (`.more-right`,
+  // `.more-left`) so the cut shows as a cut. Only such a formula gets the fade: drawn on every
+  // formula, a hairline of it showed at the edge of those that fit (faces55).
+  const FLOOR = 0.75;
+  const edges = (m) => {
+    const hidden = m.scrollWidth - m.clientWidth;
+    m.classList.toggle("more-left", hidden > 1 && m.scrollLeft > 1);
+    m.classList.toggle("more-right", hidden > 1 && m.scrollLeft < hidden - 1);
+  };
+  const fitFormulas = (root = document) => {
+    for (const m of root.querySelectorAll("math[display=block]")) {
+      if (m.closest(".vh, #typeahead")) continue;  // read, not seen; a line of offers
+      m.style.fontSize = "";
+      m.classList.remove("shrunk");
+      if (m.scrollWidth > m.clientWidth + 1 && m.clientWidth > 0) {
+        const scale = Math.max(FLOOR, Math.floor((m.clientWidth / m.scrollWidth) * 100) / 100);
+        m.style.fontSize = (1.08 * scale).toFixed(3) + "em";  // app.css's size for math, times scale
+        m.classList.add("shrunk");
+      }
+      if (!m.dataset.edges) { m.dataset.edges = "1"; m.addEventListener("scroll", () => edges(m), { passive: true }); }
+      edges(m);
+    }
+  };
+  fitFormulas();
+  if (document.fonts) document.fonts.ready.then(() => fitFormulas());
+  let fitTimer = 0;
+  window.addEventListener("resize", () => { clearTimeout(fitTimer); fitTimer = setTimeout(fitFormulas, 100); });
+
   // Search as you type.
   const box = $("input[data-typeahead]");
   const list = $("#typeahead");
   if (box && list) {
-    let timer = 0, seq = 0, active = -1, offered = "", pending = false;
+    let timer = 0, seq = 0, active = -1, offered = "";
+    // Offers on their way: a key's timer still waiting (120 ms), or its request under way. It
+    // went false when a request returned though a newer key's timer still waited (type55), so
+    // the older offers showed as the final ones. A screen reader hears it as aria-busy.
+    let pending = false;
+    const busy = (b) => { pending = b; list.setAttribute("aria-busy", String(b)); };
     // The offer picked with the arrows is the one Enter opens, and a screen reader is told
     // which (aria-activedescendant); -1 picks none, and says so.
     const mark = (i) => {
@@ -34,7 +70,7 @@
     };
     const close = () => { list.hidden = true; mark(-1); box.setAttribute("aria-expanded", "false"); };
     // Closed by Escape: offers still on their way are dropped, or they opened again (round 47).
-    const dismiss = () => { clearTimeout(timer); seq++; pending = false; close(); };
+    const dismiss = () => { clearTimeout(timer); timer = 0; seq++; busy(false); close(); };
     const open = () => { list.hidden = false; box.setAttribute("aria-expanded", "true"); };
     // The suggestions arrive as an HTML fragment the server renders (escaped by its
     // templates, formulas as MathML), as the search page shows its hits. The offers for the
@@ -52,15 +88,15 @@
       open();
       mark(picked === null ? -1 : items.findIndex((a) => a.getAttribute("href") === picked));
     };
-    box.setAttribute("aria-controls", "typeahead");
     box.addEventListener("input", () => {
       clearTimeout(timer);
       const q = box.value.trim();
       // Too short to offer anything: offers still on their way are dropped (they opened the
       // list over a box emptied meanwhile).
       if (q.length < 2) { dismiss(); return; }
-      pending = true;
+      busy(true);
       timer = setTimeout(async () => {
+        timer = 0;
         const mine = ++seq;
         try {
           const r = await fetch("/typeahead?q=" + encodeURIComponent(q));
@@ -68,7 +104,7 @@
           const fragment = await r.text();
           if (mine === seq) show(fragment, q);
         } catch (e) { /* offline: the form still submits */ }
-        finally { if (mine === seq) pending = false; }
+        finally { if (mine === seq && !timer) busy(false); }
       }, 120);
     });
     box.addEventListener("keydown", (ev) => {
@@ -215,7 +251,7 @@
         if (waiting.isConnected) waiting.remove();
         live.textContent += JSON.parse(e.data);
       });
-      es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
+      es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); fitFormulas(out); });
       // The server's error says what failed; a connection lost says nothing (the box kept
       // "Finding the passages…" and its spinner for good): the words so far stay, then why.
       es.addEventListener("error", (e) => {
