@@ -30,24 +30,30 @@
     m.classList.toggle("more-left", hidden > 1 && m.scrollLeft > 1);
     m.classList.toggle("more-right", hidden > 1 && m.scrollLeft < hidden - 1);
   };
+  // All sizes are read, then all set, then the edges read: one layout for the page, not one
+  // per formula.
   const fitFormulas = (root = document) => {
-    for (const m of root.querySelectorAll("math[display=block]")) {
-      if (m.closest(".vh, #typeahead")) continue;  // read, not seen; a line of offers
-      m.style.fontSize = "";
-      m.classList.remove("shrunk");
-      if (m.scrollWidth > m.clientWidth + 1 && m.clientWidth > 0) {
-        const scale = Math.max(FLOOR, Math.floor((m.clientWidth / m.scrollWidth) * 100) / 100);
+    const all = [...root.querySelectorAll("math[display=block]")]
+      .filter((m) => !m.closest(".vh, #typeahead"));  // read, not seen; a line of offers
+    for (const m of all) { m.style.fontSize = ""; m.classList.remove("shrunk"); }
+    const sizes = all.map((m) => [m.scrollWidth, m.clientWidth]);
+    all.forEach((m, i) => {
+      const [wide, room] = sizes[i];
+      if (wide > room + 1 && room > 0) {
+        const scale = Math.max(FLOOR, Math.floor((room / wide) * 100) / 100);
         m.style.fontSize = (1.08 * scale).toFixed(3) + "em";  // app.css's size for math, times scale
         m.classList.add("shrunk");
       }
       if (!m.dataset.edges) { m.dataset.edges = "1"; m.addEventListener("scroll", () => edges(m), { passive: true }); }
-      edges(m);
-    }
+    });
+    all.forEach(edges);
   };
   fitFormulas();
   if (document.fonts) document.fonts.ready.then(() => fitFormulas());
   let fitTimer = 0;
   window.addEventListener("resize", () => { clearTimeout(fitTimer); fitTimer = setTimeout(fitFormulas, 100); });
+  // a formula in a section opened (`details.more`): measured again as it is shown
+  document.addEventListener("toggle", (ev) => { if (ev.target.open) fitFormulas(ev.target); }, true);
 
   // Search as you type.
   const box = $("input[data-typeahead]");
