@@ -27,6 +27,9 @@ NARROWER = (r"\begin{aligned} \mathbf{W}_{t+1} &= \mathbf{W}_t - \eta \begin{bma
 WIDE_ROW = " & ".join(f"\\frac{{\\partial L}}{{\\partial w_{{1{j}}}}}" for j in range(1, 9))
 WIDER = (r"\begin{aligned} \nabla L &= \begin{bmatrix} " + WIDE_ROW + r" \\ " + WIDE_ROW
          + r" \end{bmatrix} \end{aligned}")
+# cut before its `=` (`_display_parts`), the fraction still wider than a phone's card
+PARTS = (r"\mathrm{Score} = \frac{\text{true positives} + \text{true negatives}}"
+         r"{\text{true positives} + \text{false positives} + \text{negatives}}")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,8 @@ def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]
     vault = write_notes(root / "vault", {
         "Weight Update.md": "# Weight Update\n\nThe **weight update** of a layer, "
                             "written out.\n\n$$\n" + NARROWER + "\n$$\n\nIts gradient:\n\n$$\n"
-                            + WIDER + "\n$$\n\nA short one:\n\n$$\na = b\n$$\n"})
+                            + WIDER + "\n$$\n\nA short one:\n\n$$\na = b\n$$\n\n"
+                            "In parts:\n\n$$\n" + PARTS + "\n$$\n"})
     db = root / "m.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -62,7 +66,7 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         page.goto(matrix_server.url + "/c/Weight%20Update")
         page.wait_for_function("() => document.fonts.status === 'loaded'")
         wide = page.evaluate(FORMULAS)
-        assert len(wide) == 3, wide
+        assert len(wide) == 5, wide  # the last two: PARTS's two parts
         full = wide[2][0]  # `a = b`: a formula that fits, drawn at its size
         # at a laptop's width the narrower matrix fits as it is: untouched, no fade
         assert wide[0][0] == full and wide[0][1] <= 1 and wide[0][3] == "", wide
@@ -78,6 +82,10 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         assert phone[1][1] > 1 and phone[1][0] == pytest.approx(0.75 * full, abs=0.5), phone
         assert phone[1][3] == "more-right", phone
         assert phone[2] == [full, 0, 0, ""], phone
+        # a formula in parts: its too-wide part drawn smaller, and its other parts with it
+        # (the glossary vault's Accuracy: "Accuracy" above at full size, "= …" smaller)
+        assert wide[3][0] == wide[4][0] == wide[2][0], wide
+        assert phone[3][0] == phone[4][0] < full and phone[3][1] <= 1 >= phone[4][1], phone
         page.locator(".card math.more-right").evaluate("(m) => { m.scrollLeft = m.scrollWidth; }")
         page.wait_for_function("() => document.querySelector('.card math.more-left') !== null")
         assert page.evaluate(FORMULAS)[1][3] == "more-left"

@@ -30,22 +30,37 @@
     m.classList.toggle("more-left", hidden > 1 && m.scrollLeft > 1);
     m.classList.toggle("more-right", hidden > 1 && m.scrollLeft < hidden - 1);
   };
-  // All sizes are read, then all set, then the edges read: one layout for the page, not one
-  // per formula.
+  // All sizes are read, then all set: one layout a pass for the page, not one per formula. A
+  // formula does not always narrow in step with its size (a part's box in a wrapping row, text
+  // in it): a second and third pass shrink what still does not fit (the glossary vault's
+  // Accuracy was still 22 px wider after one).
   const fitFormulas = (root = document) => {
     const all = [...root.querySelectorAll("math[display=block]")]
       .filter((m) => !m.closest(".vh, #typeahead"));  // read, not seen; a line of offers
-    for (const m of all) { m.style.fontSize = ""; m.classList.remove("shrunk"); }
-    const sizes = all.map((m) => [m.scrollWidth, m.clientWidth]);
-    all.forEach((m, i) => {
-      const [wide, room] = sizes[i];
-      if (wide > room + 1 && room > 0) {
-        const scale = Math.max(FLOOR, Math.floor((room / wide) * 100) / 100);
+    const scales = new Map();
+    for (const m of all) {
+      m.style.fontSize = ""; m.classList.remove("shrunk");
+      if (!m.dataset.edges) { m.dataset.edges = "1"; m.addEventListener("scroll", () => edges(m), { passive: true }); }
+    }
+    for (let pass = 0; pass < 3; pass++) {
+      const wider = all.filter((m) => (scales.get(m) || 1) > FLOOR)
+        .map((m) => [m, m.scrollWidth, m.clientWidth])
+        .filter(([, wide, room]) => wide > room + 1 && room > 0);
+      if (!wider.length) break;
+      for (const [m, wide, room] of wider) {
+        const scale = Math.max(FLOOR, Math.floor((scales.get(m) || 1) * (room / wide) * 98) / 100);
+        scales.set(m, scale);
         m.style.fontSize = (1.08 * scale).toFixed(3) + "em";  // app.css's size for math, times scale
         m.classList.add("shrunk");
       }
-      if (!m.dataset.edges) { m.dataset.edges = "1"; m.addEventListener("scroll", () => edges(m), { passive: true }); }
-    });
+    }
+    // the parts of one formula at one size (Accuracy's "=" part was drawn smaller than the
+    // name above it)
+    for (const row of new Set([...scales.keys()].map((m) => m.closest(".math-row")).filter(Boolean))) {
+      const parts = all.filter((m) => row.contains(m));
+      const least = Math.min(...parts.map((m) => scales.get(m) || 1));
+      for (const m of parts) { m.style.fontSize = (1.08 * least).toFixed(3) + "em"; m.classList.add("shrunk"); }
+    }
     all.forEach(edges);
   };
   fitFormulas();
