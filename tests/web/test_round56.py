@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from grimoire.web.render import math_html
 from tests.conftest import write_notes
 from tests.web.conftest import Running, browser
 
@@ -27,6 +28,10 @@ NARROWER = (r"\begin{aligned} \mathbf{W}_{t+1} &= \mathbf{W}_t - \eta \begin{bma
 WIDE_ROW = " & ".join(f"\\frac{{\\partial L}}{{\\partial w_{{1{j}}}}}" for j in range(1, 9))
 WIDER = (r"\begin{aligned} \nabla L &= \begin{bmatrix} " + WIDE_ROW + r" \\ " + WIDE_ROW
          + r" \end{bmatrix} \end{aligned}")
+# rows outside any environment, as Sphinx's `.. math::` takes them (ml-cheatsheet's Adam)
+ROWS = (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) \frac{\partial L}{\partial w} \\ "
+        r"u_t = \beta_2 u_{t-1} + (1 - \beta_2) \left(\frac{\partial L}{\partial w}\right)^2 \\ "
+        r"w = w - \eta \frac{m_t}{\sqrt{u_t} + \epsilon}")
 # cut before its `=` (`_display_parts`), the fraction still wider than a phone's card
 PARTS = (r"\mathrm{Score} = \frac{\text{true positives} + \text{true negatives}}"
          r"{\text{true positives} + \text{false positives} + \text{negatives}}")
@@ -42,7 +47,8 @@ def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]
         "Weight Update.md": "# Weight Update\n\nThe **weight update** of a layer, "
                             "written out.\n\n$$\n" + NARROWER + "\n$$\n\nIts gradient:\n\n$$\n"
                             + WIDER + "\n$$\n\nA short one:\n\n$$\na = b\n$$\n\n"
-                            "In parts:\n\n$$\n" + PARTS + "\n$$\n"})
+                            "In parts:\n\n$$\n" + PARTS + "\n$$\n\nIn rows:\n\n$$\n" + ROWS
+                            + "\n$$\n"})
     db = root / "m.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -66,7 +72,7 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         page.goto(matrix_server.url + "/c/Weight%20Update")
         page.wait_for_function("() => document.fonts.status === 'loaded'")
         wide = page.evaluate(FORMULAS)
-        assert len(wide) == 5, wide  # the last two: PARTS's two parts
+        assert len(wide) == 6, wide  # then PARTS's two parts, then ROWS
         full = wide[2][0]  # `a = b`: a formula that fits, drawn at its size
         # at a laptop's width the narrower matrix fits as it is: untouched, no fade
         assert wide[0][0] == full and wide[0][1] <= 1 and wide[0][3] == "", wide
@@ -86,6 +92,10 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         # (the glossary vault's Accuracy: "Accuracy" above at full size, "= …" smaller)
         assert wide[3][0] == wide[4][0] == wide[2][0], wide
         assert phone[3][0] == phone[4][0] < full and phone[3][1] <= 1 >= phone[4][1], phone
+        # rows outside an environment: one under the other, each inside the card at its size
+        # (one line of 3 rows broken by an `mspace` no browser breaks: 500 px and more)
+        rows = page.locator(".card math[display=block]").last
+        assert rows.locator("mtr").count() == 3 and phone[5][:2] == [full, 0], phone
         page.locator(".card math.more-right").evaluate("(m) => { m.scrollLeft = m.scrollWidth; }")
         page.wait_for_function("() => document.querySelector('.card math.more-left') !== null")
         assert page.evaluate(FORMULAS)[1][3] == "more-left"
@@ -102,6 +112,18 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         assert page.evaluate(FORMULAS)[0][0] == wide[0][0]
     finally:
         context.close()
+
+
+def test_rows_outside_an_environment_are_drawn_one_under_another() -> None:
+    drawn = str(math_html(ROWS, True))
+    assert drawn.count("<mtr") == 3 and "linebreak" not in drawn, drawn
+    aligned = str(math_html(r"a &= b + c \\ d &= e", True))
+    assert aligned.count("<mtr") == 2 and "&amp;" not in aligned, aligned
+    # an environment's rows are its own (one table, not one inside another)
+    inside = str(math_html(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", True))
+    assert inside.count("<mtable") == 1 and inside.count("<mtr") == 2, inside
+    assert "<mtr" not in str(math_html(r"\text{a \\ b}", True))
+    assert str(math_html(r"a = b \\ c", False)).count("<mtr") == 0  # inline: left as it was
 
 
 def test_the_search_box_is_a_combobox_to_a_screen_reader(browser: Browser,
