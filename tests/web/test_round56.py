@@ -32,6 +32,8 @@ WIDER = (r"\begin{aligned} \nabla L &= \begin{bmatrix} " + WIDE_ROW + r" \\ " + 
 ROWS = (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) \frac{\partial L}{\partial w} \\ "
         r"u_t = \beta_2 u_{t-1} + (1 - \beta_2) \left(\frac{\partial L}{\partial w}\right)^2 \\ "
         r"w = w - \eta \frac{m_t}{\sqrt{u_t} + \epsilon}")
+# rows aligned at their "=" (`aligned`), the right side of the first far longer
+ALIGNED = r"\begin{aligned} g(x) &= \left(x^2 + 3x + 2\right)^3 \\ &= u^3 \end{aligned}"
 # cut before its `=` (`_display_parts`), the fraction still wider than a phone's card
 PARTS = (r"\mathrm{Score} = \frac{\text{true positives} + \text{true negatives}}"
          r"{\text{true positives} + \text{false positives} + \text{negatives}}")
@@ -48,7 +50,7 @@ def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]
                             "written out.\n\n$$\n" + NARROWER + "\n$$\n\nIts gradient:\n\n$$\n"
                             + WIDER + "\n$$\n\nA short one:\n\n$$\na = b\n$$\n\n"
                             "In parts:\n\n$$\n" + PARTS + "\n$$\n\nIn rows:\n\n$$\n" + ROWS
-                            + "\n$$\n"})
+                            + "\n$$\n\nAligned:\n\n$$\n" + ALIGNED + "\n$$\n"})
     db = root / "m.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -72,7 +74,7 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         page.goto(matrix_server.url + "/c/Weight%20Update")
         page.wait_for_function("() => document.fonts.status === 'loaded'")
         wide = page.evaluate(FORMULAS)
-        assert len(wide) == 6, wide  # then PARTS's two parts, then ROWS
+        assert len(wide) == 7, wide  # then PARTS's two parts, ROWS and ALIGNED
         full = wide[2][0]  # `a = b`: a formula that fits, drawn at its size
         # at a laptop's width the narrower matrix fits as it is: untouched, no fade
         assert wide[0][0] == full and wide[0][1] <= 1 and wide[0][3] == "", wide
@@ -94,7 +96,7 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         assert phone[3][0] == phone[4][0] < full and phone[3][1] <= 1 >= phone[4][1], phone
         # rows outside an environment: one under the other, each inside the card at its size
         # (one line of 3 rows broken by an `mspace` no browser breaks: 500 px and more)
-        rows = page.locator(".card math[display=block]").last
+        rows = page.locator(".card math[display=block]").nth(-2)
         assert rows.locator("mtr").count() == 3 and phone[5][:2] == [full, 0], phone
         page.locator(".card math.more-right").evaluate("(m) => { m.scrollLeft = m.scrollWidth; }")
         page.wait_for_function("() => document.querySelector('.card math.more-left') !== null")
@@ -106,6 +108,13 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
             stops.append(page.evaluate("document.activeElement.tagName + ' ' + "
                                        "document.activeElement.className"))
         assert {s for s in stops if s.startswith("math")} == {"math shrunk more-left"}, stops
+        # an aligned formula's "=" one under the other: Chromium ignored `columnalign` and
+        # centred each cell, the second "=" 60 px right of the first
+        equals = page.locator(".card math[display=block]").last.locator("mtd mo").filter(
+            has_text="=")
+        assert equals.count() == 2
+        lefts = [equals.nth(i).bounding_box()["x"] for i in range(2)]  # type: ignore[index]
+        assert abs(lefts[0] - lefts[1]) < 1, lefts
         # back to a laptop's width: the narrower one at its size again
         page.set_viewport_size({"width": 1366, "height": 900})
         page.wait_for_timeout(400)
