@@ -50,7 +50,11 @@ def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]
                             "written out.\n\n$$\n" + NARROWER + "\n$$\n\nIts gradient:\n\n$$\n"
                             + WIDER + "\n$$\n\nA short one:\n\n$$\na = b\n$$\n\n"
                             "In parts:\n\n$$\n" + PARTS + "\n$$\n\nIn rows:\n\n$$\n" + ROWS
-                            + "\n$$\n\nAligned:\n\n$$\n" + ALIGNED + "\n$$\n"})
+                            + "\n$$\n\nAligned:\n\n$$\n" + ALIGNED + "\n$$\n",
+        # quoted under "Mentioned in": a code span of one long word
+        "Optimizers.md": "# Optimizers\n\nEach step applies a [[Weight Update]] computed with "
+                         "`numpy.dot() <https://numpy.example.org/doc/reference/generated/"
+                         "numpy.dot.html#numpy-dot-of-two-arrays>`_ as written.\n"})
     db = root / "m.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -90,6 +94,9 @@ def test_a_wide_display_formula_fits_a_phone_or_shows_it_is_cut(browser: Browser
         assert phone[1][1] > 1 and phone[1][0] == pytest.approx(0.75 * full, abs=0.5), phone
         assert phone[1][3] == "more-right", phone
         assert phone[2] == [full, 0, 0, ""], phone
+        # nothing wider than the phone: the quote's code span ran 200 px past it
+        assert page.locator(".mentions blockquote code").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
         # a formula in parts: its too-wide part drawn smaller, and its other parts with it
         # (the glossary vault's Accuracy: "Accuracy" above at full size, "= …" smaller)
         assert wide[3][0] == wide[4][0] == wide[2][0], wide
