@@ -799,22 +799,24 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
         twin = twins[n - 1]
         said = (f"(the same passage as {twin}. {hits[twin - 1].concept or hits[twin - 1].title})"
                 if twin else None)
+        # under the name, past its number: hit 10's lines began a column left of its name
+        pad = len(f"{n}. ")
         if not styled:  # the lines rich prints when piped, without its markup
             click.echo(f"{n}. {field(name)}  {field(place)}")
             # A list item begins a line of the snippet (`search.snippet`), under the indent.
-            click.echo("   " + (field(said) if said else MARKED.sub(
-                r"\1", clean(snippet)).replace("\n", "\n   ")))
+            click.echo(" " * pad + (field(said) if said else MARKED.sub(
+                r"\1", clean(snippet)).replace("\n", "\n" + " " * pad)))
             if also:
-                click.echo("   " + field(also))
+                click.echo(" " * pad + field(also))
             continue
         _heading(f"[bold]{n}. {safe(name, lines=False)}[/bold]  "
-                 f"[dim]{safe(place, lines=False)}[/dim]", hang=3)
+                 f"[dim]{safe(place, lines=False)}[/dim]", hang=pad)
         if said:
-            _heading(f"[dim]{safe(said, lines=False)}[/dim]", hang=3)
+            _heading(f"[dim]{safe(said, lines=False)}[/dim]", hang=pad)
         else:
-            _prose(_marked(snippet), indent=3)
+            _prose(_marked(snippet), indent=pad)
         if also:
-            _heading(f"[dim]{safe(also, lines=False)}[/dim]", hang=3)
+            _heading(f"[dim]{safe(also, lines=False)}[/dim]", hang=pad)
 
 
 def _copies_line(copies: tuple[Span, ...]) -> str:

@@ -183,7 +183,8 @@ def create_app(kb: Grimoire, guard: Guard, settings: Settings | None = None) -> 
     @app.get("/ask", response_class=HTMLResponse, include_in_schema=False)
     def ask_page(request: Request, q: str = "") -> HTMLResponse:
         answer = site.ask(q) if q.strip() else None
-        return page(request, "ask.html", q=q, answer=answer)
+        # `question`, not `q`: the header's search box showed the question too (faces55)
+        return page(request, "ask.html", question=q, answer=answer)
 
     @app.get("/api/ask", tags=["pages"])
     def ask_api(q: str) -> Any:

@@ -262,12 +262,41 @@ def _display_parts(tex: str) -> list[tuple[str, str]]:
     return parts if len(parts) > 1 and depth == 0 and not bar else [("", tex)]
 
 
+# A row break, an environment's begin or end, or a brace: what `_bare_rows` counts
+_ROW_TOKENS = re.compile(r"\\\\|\\(begin|end)\s*\{[^{}]*\}|\\[{}&]|[{}&]")
+
+
+def _bare_rows(tex: str) -> str:
+    """A display formula whose rows (`\\\\`) stand outside any environment as a table of them:
+    Sphinx's `.. math::` and MathJax draw such rows one under the other (Sphinx wraps them in
+    `split`), and latex2mathml wrote them as one line broken by an `<mspace linebreak>` no
+    browser breaks: ml-cheatsheet's Adam, five updates run on as one 864 px line at 390, "∂J/∂W
+    s_dW = …" read as a product. Rows with an `&` align there (`split`), others are centred
+    (as `gathered`)."""
+    depth = 0
+    rows = amp = False
+    for m in _ROW_TOKENS.finditer(tex):
+        token = m.group(0)
+        if token in ("{", "}") or m.group(1):
+            depth += 1 if token == "{" or m.group(1) == "begin" else -1
+        elif depth == 0 and token == "&":
+            amp = True
+        elif depth == 0 and token == "\\\\":
+            rows = True
+    if not rows or depth != 0:
+        return tex
+    return (r"\begin{split}" + tex + r"\end{split}" if amp
+            else r"\begin{array}{c}" + tex + r"\end{array}")
+
+
 def _math_html(tex: str, display: bool) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
     tex = tidy_tex(tex)
     if not tex.strip():  # `$\pause$` alone: nothing to draw
         return Markup("")
+    if display:
+        tex = _bare_rows(tex)
     try:
         tex = _ALIGNED.sub(r"\\\1{split}", _UNKNOWN_OPERATORS.sub(r"\\operatorname{\1}", tex))
         tex = _ROWS.sub(_rows_as, tex)

@@ -18,11 +18,68 @@
 
   const conceptHref = (name) => "/c/" + encodeURIComponent(name);
 
+  // A display formula wider than its box (an aligned matrix, a part no cut could wrap) scrolled
+  // in it, its end cut at the card's edge, and a phone draws no scrollbar: the cut looked like
+  // the formula's end (faces55, review55d). It is drawn smaller to fit, down to FLOOR of its
+  // size; one still wider scrolls as before, its hidden side faded (`.more-right`,
+  // `.more-left`) so the cut shows as a cut. Only such a formula gets the fade: drawn on every
+  // formula, a hairline of it showed at the edge of those that fit (faces55).
+  const FLOOR = 0.75;
+  const edges = (m) => {
+    const hidden = m.scrollWidth - m.clientWidth;
+    m.classList.toggle("more-left", hidden > 1 && m.scrollLeft > 1);
+    m.classList.toggle("more-right", hidden > 1 && m.scrollLeft < hidden - 1);
+  };
+  // All sizes are read, then all set: one layout a pass for the page, not one per formula. A
+  // formula does not always narrow in step with its size (a part's box in a wrapping row, text
+  // in it): a second and third pass shrink what still does not fit (the glossary vault's
+  // Accuracy was still 22 px wider after one).
+  const fitFormulas = (root = document) => {
+    const all = [...root.querySelectorAll("math[display=block]")]
+      .filter((m) => !m.closest(".vh, #typeahead"));  // read, not seen; a line of offers
+    const scales = new Map();
+    for (const m of all) {
+      m.style.fontSize = ""; m.classList.remove("shrunk");
+      if (!m.dataset.edges) { m.dataset.edges = "1"; m.addEventListener("scroll", () => edges(m), { passive: true }); }
+    }
+    for (let pass = 0; pass < 3; pass++) {
+      const wider = all.filter((m) => (scales.get(m) || 1) > FLOOR)
+        .map((m) => [m, m.scrollWidth, m.clientWidth])
+        .filter(([, wide, room]) => wide > room + 1 && room > 0);
+      if (!wider.length) break;
+      for (const [m, wide, room] of wider) {
+        const scale = Math.max(FLOOR, Math.floor((scales.get(m) || 1) * (room / wide) * 98) / 100);
+        scales.set(m, scale);
+        m.style.fontSize = (1.08 * scale).toFixed(3) + "em";  // app.css's size for math, times scale
+        m.classList.add("shrunk");
+      }
+    }
+    // the parts of one formula at one size (Accuracy's "=" part was drawn smaller than the
+    // name above it)
+    for (const row of new Set([...scales.keys()].map((m) => m.closest(".math-row")).filter(Boolean))) {
+      const parts = all.filter((m) => row.contains(m));
+      const least = Math.min(...parts.map((m) => scales.get(m) || 1));
+      for (const m of parts) { m.style.fontSize = (1.08 * least).toFixed(3) + "em"; m.classList.add("shrunk"); }
+    }
+    all.forEach(edges);
+  };
+  fitFormulas();
+  if (document.fonts) document.fonts.ready.then(() => fitFormulas());
+  let fitTimer = 0;
+  window.addEventListener("resize", () => { clearTimeout(fitTimer); fitTimer = setTimeout(fitFormulas, 100); });
+  // a formula in a section opened (`details.more`): measured again as it is shown
+  document.addEventListener("toggle", (ev) => { if (ev.target.open) fitFormulas(ev.target); }, true);
+
   // Search as you type.
   const box = $("input[data-typeahead]");
   const list = $("#typeahead");
   if (box && list) {
-    let timer = 0, seq = 0, active = -1, offered = "", pending = false;
+    let timer = 0, seq = 0, active = -1, offered = "";
+    // Offers on their way: a key's timer still waiting (120 ms), or its request under way. It
+    // went false when a request returned though a newer key's timer still waited (type55), so
+    // the older offers showed as the final ones. A screen reader hears it as aria-busy.
+    let pending = false;
+    const busy = (b) => { pending = b; list.setAttribute("aria-busy", String(b)); };
     // The offer picked with the arrows is the one Enter opens, and a screen reader is told
     // which (aria-activedescendant); -1 picks none, and says so.
     const mark = (i) => {
@@ -34,7 +91,7 @@
     };
     const close = () => { list.hidden = true; mark(-1); box.setAttribute("aria-expanded", "false"); };
     // Closed by Escape: offers still on their way are dropped, or they opened again (round 47).
-    const dismiss = () => { clearTimeout(timer); seq++; pending = false; close(); };
+    const dismiss = () => { clearTimeout(timer); timer = 0; seq++; busy(false); close(); };
     const open = () => { list.hidden = false; box.setAttribute("aria-expanded", "true"); };
     // The suggestions arrive as an HTML fragment the server renders (escaped by its
     // templates, formulas as MathML), as the search page shows its hits. The offers for the
@@ -52,15 +109,15 @@
       open();
       mark(picked === null ? -1 : items.findIndex((a) => a.getAttribute("href") === picked));
     };
-    box.setAttribute("aria-controls", "typeahead");
     box.addEventListener("input", () => {
       clearTimeout(timer);
       const q = box.value.trim();
       // Too short to offer anything: offers still on their way are dropped (they opened the
       // list over a box emptied meanwhile).
       if (q.length < 2) { dismiss(); return; }
-      pending = true;
+      busy(true);
       timer = setTimeout(async () => {
+        timer = 0;
         const mine = ++seq;
         try {
           const r = await fetch("/typeahead?q=" + encodeURIComponent(q));
@@ -68,7 +125,7 @@
           const fragment = await r.text();
           if (mine === seq) show(fragment, q);
         } catch (e) { /* offline: the form still submits */ }
-        finally { if (mine === seq) pending = false; }
+        finally { if (mine === seq && !timer) busy(false); }
       }, 120);
     });
     box.addEventListener("keydown", (ev) => {
@@ -215,7 +272,7 @@
         if (waiting.isConnected) waiting.remove();
         live.textContent += JSON.parse(e.data);
       });
-      es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); });
+      es.addEventListener("answer", (e) => { out.innerHTML = JSON.parse(e.data).html; es.close(); fitFormulas(out); });
       // The server's error says what failed; a connection lost says nothing (the box kept
       // "Finding the passages…" and its spinner for good): the words so far stay, then why.
       es.addEventListener("error", (e) => {
