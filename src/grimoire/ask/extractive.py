@@ -1518,12 +1518,6 @@ _REDIRECT = re.compile(r"^\s*(?:an?\s+)?(?:abbreviation|acronym|synonym|short)\s
 # than where it points, and that was lost: a pointer names its target and stops, no comma
 # (`REDIRECT_BARE`; False: off).
 REDIRECT_BARE = True
-# Round 56: the vault's redirect pages whose whole text is "See [[X]]." ("agglomerative
-# clustering", "sampling bias", "subsampling") answered "See hierarchical clustering." and
-# nothing more: a sentence that is "See X." alone points as "Synonym for X." does, and gives
-# way to X's first sentence the same way when that was found (`SEE_TARGET`; False: off).
-SEE_TARGET = True
-_SEE = re.compile(r"^\s*see\s+(?:the\s+)?(?P<to>[^.;:!?,]+?)\s*\.?\s*$", re.IGNORECASE)
 
 
 def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
@@ -1533,7 +1527,7 @@ def _redirects_followed(scored: Sequence[Scored], q: Question) -> list[Scored]:
     if stands_for(q.text) is not None:
         return out
     for s in scored:
-        m = _REDIRECT.match(s.text) or (_SEE.match(s.text) if SEE_TARGET else None)
+        m = _REDIRECT.match(s.text)
         if m is None or (REDIRECT_BARE and "," in m.group("to")):
             continue
         forms = name_forms(m.group("to"))
