@@ -48,6 +48,22 @@ def test_without_the_rule_the_example_answers(tmp_path: Path,
     assert "Only the box with the highest confidence survives" not in answer.answer
 
 
+def test_a_near_tie_does_not_clip_away_the_opening_that_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Round 56: `NEAR_WHOLE` quotes a near tie whole and clips the best sentence; its round-55
+    # form clipped this statement to "... and the boxes that overlap it ..." so that "This step
+    # is called non-max suppression" was whole. Now a clip that loses the best sentence's
+    # opening leaves it whole (`NEAR_WHOLE_OPENING`); off, the round-55 form loses the answer.
+    monkeypatch.setattr(extractive, "NEAR_WHOLE", True)
+    question = "When several boxes overlap on one object, which one does non-max suppression keep?"
+    for opening in (False, True):
+        monkeypatch.setattr(extractive, "NEAR_WHOLE_OPENING", opening)
+        (tmp_path / str(opening)).mkdir()
+        answer = _ask(tmp_path / str(opening), question)
+        said = "Only the box with the highest confidence survives" in answer.answer
+        assert said is opening, (opening, answer.answer)
+
+
 def test_a_question_about_the_example_is_answered_by_it(tmp_path: Path) -> None:
     answer = _ask(tmp_path, "In the example of the cat on a sofa, how many boxes does the "
                             "detector propose?")

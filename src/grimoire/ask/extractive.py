@@ -1346,7 +1346,13 @@ def legend_formula(scored: Sequence[Scored], s: Scored) -> tuple[int, int] | Non
 # before its example (tests/ask/test_round36: "Only the box with the highest confidence
 # survives" clipped away so that the near tie naming "non-max suppression", the question's
 # topic, was whole): the words it counts are the topic's as much as the answer's.
-NEAR_WHOLE = False
+# Round 56: on again, narrowed: the best sentence is clipped for the near tie only when the
+# clip keeps its opening (its subject and what is said of it, where a statement answers:
+# "Only the box ... survives" is the opening the round-36 clip cut away, to keep "… and the
+# boxes that overlap it ..."); a clip that opens on an ellipsis leaves the best whole
+# (`NEAR_WHOLE_OPENING`; False: the round-55 form).
+NEAR_WHOLE = True
+NEAR_WHOLE_OPENING = True
 
 
 def _near_whole(best: Scored, s: Scored, q: Question, max_words: int,
@@ -1359,7 +1365,7 @@ def _near_whole(best: Scored, s: Scored, q: Question, max_words: int,
     if room < MIN_PIECE + 2:
         return None
     cut = _fit(best, q, room)
-    if cut is None:
+    if cut is None or (NEAR_WHOLE_OPENING and cut.text.startswith(ELLIPSIS)):
         return None
 
     def held(parts: Sequence[Scored]) -> float:
