@@ -628,9 +628,9 @@ def ingest(
         # Another path given inside this folder reads what is under it, under its own name
         # (the nearest root): each file was read under both, counted twice (round 53).
         apart = frozenset(str(r) for r in spelled if r != root and r.is_relative_to(root))
-        for file, key, size, link in _walk(root, root_key, tally, store, seen, apart):
+        for file, key, size, link, beside in _walk(root, root_key, tally, store, seen, apart):
             job = _plan(store, file, key, root_key, size, format, tally, stored, link=link,
-                        inside=inside)
+                        inside=inside, beside=beside)
             if job is not None:
                 jobs.append(job)
         jobs = _respelled(store, root, root_key, seen, tally, jobs)
@@ -695,9 +695,9 @@ def _changed_under(
             continue
         if path.is_dir():
             seen: set[str] = set()
-            for file, file_key, size, link in _walk(path, root_key, tally, store, seen):
+            for file, file_key, size, link, beside in _walk(path, root_key, tally, store, seen):
                 job = _plan(store, file, file_key, root_key, size, format, tally, link=link,
-                            inside=str(real_root))
+                            inside=str(real_root), beside=beside)
                 if job is not None:
                     jobs.append(job)
             for record in store.sources(root=root_key):
@@ -849,9 +849,10 @@ def _under_any(key: str, paths: frozenset[str]) -> bool:
 def _walk(
     root: Path, root_key: str, tally: _Tally, store: Store, seen: set[str],
     apart: frozenset[str] = frozenset(),
-) -> Iterator[tuple[str, str, int, bool]]:
-    """Regular files under `root` with their stored names, sizes and whether each is a symlink
-    (to a file inside the folder), sorted, skipping hidden and tool folders, the store's own
+) -> Iterator[tuple[str, str, int, bool, frozenset[str]]]:
+    """Regular files under `root` with their stored names, sizes, whether each is a symlink
+    (to a file inside the folder) and the names of its folder's files
+    (`readers.folder_names`, for `_plan`), sorted, skipping hidden and tool folders, the store's own
     files, outward symlinks and anything that is not a regular file, and the files and
     folders of `apart` (paths given in the same ingest, read under their own name).
 
@@ -876,6 +877,7 @@ def _walk(
         if apart:
             dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in apart]  # noqa: PTH118
         mine = own.holds(dirpath)
+        beside = readers.folder_names(filenames)
         for name in sorted(filenames):
             if name.startswith(".") or (mine and own.named(name)):
                 continue
@@ -898,7 +900,7 @@ def _walk(
             else:
                 size = _regular(store, path, key, root_key, tally)
             if size is not None:
-                yield path, key, size, is_link
+                yield path, key, size, is_link, beside
 
 
 def _link_to_file(store: Store, path: str, key: str, root_key: str, real_root: Path,
@@ -965,11 +967,13 @@ def _plan(
     *,
     link: bool = False,
     inside: str = "",
+    beside: frozenset[str] | None = None,
 ) -> _Job | None:
     """What to do with one file: record an attachment, or a job for a reader worker (which
     reads the file and tells whether it changed, `check`).
 
-    `known` holds every record stored under the file's root, when the caller read them.
+    `known` holds every record stored under the file's root, when the caller read them;
+    `beside` the names of the files in its folder, when the caller listed it (`_walk`).
     """
     previous = known.get(path) if known is not None else store.source(path)
     suffix = suffix_of(file).lower()
@@ -983,7 +987,7 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file, inside) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside, beside) else None
     if reason == readers.BUILT_REASON and _source_failed(store, path):
         # its source failed last time: this PDF is read after it, only if it fails again
         # (review54a: read at once, it was kept, its text twice, the ingest the source read)

@@ -480,7 +480,30 @@ def test_parser_without_unmarked_block_rules_on_shared(corpora: Path) -> None:
         assert [t.as_dict() for t in variant.parse(text)] == \
             [t.as_dict() for t in md.parse(text)], path
     assert left_out > 100
-    assert parser_for(md, "| a |\n> q\n<b>\n```\n$$\n- i") is md
+    # every rule's mark, the inline delimiters' too (`~`, `*`): the parser itself
+    assert parser_for(md, "| a |\n> q\n<b>\n```\n$$\n- i ~*") is md
+
+
+# Inline pieces that open, close or imitate the delimiter runs whose passes `parser_for` leaves
+# out (`~~`, `*`, `_`), beside what pushes tokens of its own (links, wikilinks, highlights,
+# tags, code, math, escapes, entities, HTML): tokens and nesting levels as the full parser's.
+_INLINE_PIECES = st.lists(st.sampled_from([
+    "a", " ", "\n", "\n\n", "~", "~~", "*", "**", "_", "__", "~~s~~", "*e*", "_e_", "**b**",
+    "[l](http://x)", "[*l*](u)", "[[w]]", "[[w|*x*]]", "==h==", "#tag", "`c`", "$x$", "$$",
+    "\\*", "\\_", "&ast;", "&#95;", "<b>", "</b>", "![i](p)", "# h", "- ", "> ", "|a|\n|-|"]),
+    max_size=16)
+
+
+@settings(max_examples=300)
+@given(_INLINE_PIECES)
+@example(["[[w]]", "a"])  # a rule's text token beside the pending text: joined after
+def test_parser_without_unpaired_inline_passes(pieces: list[str]) -> None:
+    """A parser without the inline passes over delimiters the text has none of gives the
+    tokens of the full parser, children and levels included, for both Markdown readers."""
+    text = "".join(pieces)
+    for md in (build_parser(), obsidian._MD):
+        assert [t.as_dict() for t in parser_for(md, text).parse(text)] == \
+            [t.as_dict() for t in md.parse(text)]
 
 
 def test_long_headings_are_not_remembered() -> None:

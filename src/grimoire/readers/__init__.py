@@ -15,7 +15,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from html import unescape
@@ -268,19 +268,24 @@ _RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", "
              ".ipynb": (".org",), ".rst": (".org",), ".md": (".org",)}
 
 
-def built_copy(path: str, within: str = "") -> bool:
+def built_copy(path: str, within: str = "", beside: Container[str] | None = None) -> bool:
     """Whether `path` (a file on disk) is `x/index.html` and a note `x.md` (or `.rst`, `.ipynb`,
     ...) lies beside the folder `x` or in it (`x/index.rst`): the page a site generator built
     from that note; or the page `x.html` (`x.nb.html`, `x.slides.html`) rendered beside its
     `x.Rmd`, `x.qmd` or `x.ipynb`, the PDF TeX or Typst made beside its `x.tex` or `x.typ`,
     the notebook ox-ipynb exported beside its `x.org` (`_made_by_its_tool`); or an editor's
     HTML export of a Markdown note in its folder or, when `within` (the ingested folder,
-    resolved) holds both, in a folder beside it (`_exported_copy`)."""
+    resolved) holds both, in a folder beside it (`_exported_copy`).
+
+    `beside`, when given, holds the case-folded names of the files in `path`'s folder (the
+    walk's listing, `folder_names`): a source named in none of them is not looked for on disk
+    (issue 14: the `x.org` of every `x.md` was one more `stat` a note in the writer)."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
     for built, sources in _RENDERED.items():
         if name.endswith(built) and len(name) > len(built):
             stem = path[: len(path) - len(built)]
-            found = [ext for ext in sources if os.path.isfile(stem + ext)]  # noqa: PTH113
+            named = name[: len(name) - len(built)]
+            found = [ext for ext in sources if _listed_file(stem + ext, named + ext, beside)]
             if found and _made_by_its_tool(path, built, found):
                 return True
     if name.casefold().endswith((".html", ".htm")) and _exported_copy(path, within):
@@ -302,6 +307,23 @@ def built_copy(path: str, within: str = "") -> bool:
     inside = [ext for ext in _BUILT_FROM if os.path.isfile(f"{folder}/index{ext}")]  # noqa: PTH113
     return bool(inside) and (_generated_page(path) if inside != [".ipynb"]
                              else _nbconvert_page(path))
+
+
+def folder_names(names: Iterable[str]) -> frozenset[str]:
+    """The names of a folder's files as `built_copy`'s `beside` takes them: case-folded, so
+    that a name a case-insensitive disk would find is among them."""
+    return frozenset(n.casefold() for n in names)
+
+
+def _listed_file(path: str, name: str, beside: Container[str] | None) -> bool:
+    """`os.path.isfile(path)`, where `name` is the last part of `path`: False at once when
+    `beside` (the folder's names, `folder_names`) holds no such name. A name of other than
+    ASCII, or with a `~` (a Windows short name), is always looked for: a disk may find it under
+    another spelling (Unicode's two normal forms on macOS, `NOTES~1.ORG`)."""
+    if beside is not None and name.isascii() and "~" not in name \
+            and name.casefold() not in beside:
+        return False
+    return os.path.isfile(path)  # noqa: PTH113 - a text path
 
 
 def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:

@@ -974,6 +974,9 @@ def greek_spelled(name: str) -> str:
     >>> greek_spelled("\u03bb\u03cc\u03b3\u03bf\u03c2")  # a Greek word
     '\u03bb\u03cc\u03b3\u03bf\u03c2'
     """
+    if name.isascii():  # no Greek letter (issue 14: one test an entry)
+        return name
+
     def spelled(m: re.Match[str]) -> str:
         word = unicodedata.name(m[0], " ").rsplit(" ", 1)[1].lower().replace("lamda", "lambda")
         return (word.capitalize() if m[0].isupper() else word) or m[0]

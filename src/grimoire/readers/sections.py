@@ -299,6 +299,7 @@ _DE_LEADERS = frozenset({"der", "die", "das", "ein", "eine", "im"})
 _GERMAN = frozenset({"ist", "sind", "wird", "werden", "bezeichnet", "bedeutet", "beschreibt",
                      "und", "oder", "nicht", "einer", "einem", "eines", "f\u00fcr", "durch",
                      "auf", "wenn", "dass"})
+_ALL_LEADERS = _LEADERS | _DE_LEADERS
 _ARTICLES = frozenset({"the", "a", "an"})
 # "what we call a Nearest Neighbor Classifier", "called an autoencoder" (round 39, qa39: a
 # course's H3 "Nearest Neighbor Classifier" opened so and was no entry).
@@ -393,7 +394,9 @@ def _opens_with(words: list[str], name: list[str]) -> bool:
     defines no "Termination" (round 38's leftover: a loop invariant's three parts became
     concepts through the last one)."""
     starts, skip = [0], 0
-    leaders = _LEADERS | _DE_LEADERS if _GERMAN.intersection(words) else _LEADERS
+    # (the German test only when a German article opens it: it scans every word, issue 14)
+    leaders = _ALL_LEADERS if not _DE_LEADERS.isdisjoint(words[:2]) \
+        and not _GERMAN.isdisjoint(words) else _LEADERS
     while skip < len(words) - 1 and skip < 2 and words[skip] in leaders:
         skip += 1
         starts.append(skip)

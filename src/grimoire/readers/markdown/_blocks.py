@@ -259,6 +259,16 @@ _STARTED_RULES = (
     ("reference", _LIST_STARTS | {"["}),
     ("lheading", _LIST_STARTS | {"="}),
 )
+# The passes after an inline parse (markdown-it's `ruler2`) that only match or turn into tags
+# the delimiter runs its `strikethrough` (`~`) and `emphasis` (`*`, `_`) rules push, the only
+# rules of these parsers that push any: over an inline text without those marks each walks its
+# tokens and delimiters for nothing (issue 14: a generated note's three inline parts paid it
+# three times). `fragments_join` stays: a rule's own text token is joined by it.
+_PAIRED_RULES = (
+    ("balance_pairs", ("~", "*", "_")),
+    ("strikethrough", ("~",)),
+    ("emphasis", ("*", "_")),
+)
 _LINE_START = re.compile(r"\n[ \t>]*([-*+0-9_\[=])")
 _VARIANTS: weakref.WeakKeyDictionary[MarkdownIt, dict[tuple[str, ...], MarkdownIt]] = (
     weakref.WeakKeyDictionary())
@@ -266,7 +276,8 @@ _VARIANTS: weakref.WeakKeyDictionary[MarkdownIt, dict[tuple[str, ...], MarkdownI
 
 def parser_for(md: MarkdownIt, text: str) -> MarkdownIt:
     """`md`, or a copy of it without the block rules whose mark `text` lacks (`_MARKED_RULES`,
-    `_STARTED_RULES`); its tokens for `text` are `md`'s."""
+    `_STARTED_RULES`) and the inline passes over delimiters it has none of (`_PAIRED_RULES`);
+    its tokens for `text` are `md`'s."""
     off = [name for name, marks in _MARKED_RULES if not any(mark in text for mark in marks)]
     if "\r" not in text:
         starts = set(_LINE_START.findall(text))
@@ -274,15 +285,20 @@ def parser_for(md: MarkdownIt, text: str) -> MarkdownIt:
         if first:
             starts.add(first)
         off.extend(name for name, chars in _STARTED_RULES if starts.isdisjoint(chars))
-    if not off:
+    after = [name for name, marks in _PAIRED_RULES if not any(mark in text for mark in marks)]
+    if not off and not after:
         return md
-    key = tuple(off)
+    key = (*off, "", *after)
     variants = _VARIANTS.setdefault(md, {})
     variant = variants.get(key)
     if variant is None:
         variant = copy.copy(md)  # shares the inline and core parsers, the options, the rules
-        variant.block = copy.deepcopy(md.block)  # its own rule list, to disable rules in
-        variant.block.ruler.disable(off, ignoreInvalid=True)
+        if off:
+            variant.block = copy.deepcopy(md.block)  # its own rule list, to disable rules in
+            variant.block.ruler.disable(off, ignoreInvalid=True)
+        if after:
+            variant.inline = copy.deepcopy(md.inline)
+            variant.inline.ruler2.disable(after, ignoreInvalid=True)
         variants[key] = variant
     return variant
 
