@@ -962,7 +962,12 @@ def taken_from_others(data: bytes, path: str) -> bytes:
     """What reading the file `path` of bytes `data` takes from other files, for its hash
     (`ingest.check`): a LaTeX chapter's main file's macros (`latex.taken_from`), so that the
     chapter is read again when they change though its own bytes do not (read54), a Sphinx
-    page's project's `rst_prolog` (read55); b"" for a file read on its own."""
+    page's project's `rst_prolog` (read55), a Typst note's imported heading functions
+    (read56); b"" for a file read on its own."""
+    if suffix_of(path).lower() == ".typ":
+        from grimoire.readers import typst
+
+        return typst.taken_from(data, path)
     if suffix_of(path).lower() == ".rst":
         from grimoire.readers.rst import project_prolog
 

@@ -1,0 +1,69 @@
+"""Round 56 (read56): faults met reading public notes no round had read, each on notes written
+here in this test's own words. Readers called directly (no store): milliseconds a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grimoire import readers
+
+_PRELUDE = """// the look of every chapter
+#let chapter(body) = {
+  text(size: 18pt)[
+    #align(left)[
+      #heading(level: 2)[#body]
+      #v(8pt)
+    ]
+  ]
+}
+#let topic(name) = heading(level: 3, name)
+#let boxed(title) = block(stroke: 1pt)[#strong(title)]
+"""
+
+_NOTE = """#import "../style.typ": *
+
+#chapter("Kernel Methods")
+
+A kernel method compares two inputs through a similarity computed in a feature space.
+
+#topic[Kernel Trick] #index("kernel")
+
+The kernel trick evaluates an inner product of feature maps without building the maps.
+
+#boxed("Remember")
+Check that the Gram matrix is positive semi-definite.
+"""
+
+
+@pytest.mark.no_store
+def test_a_heading_made_by_a_function_the_note_imports_is_a_heading(tmp_path: Path) -> None:
+    # a notes repository styled each heading through a function of its prelude
+    # (`#let hd3(t) = { ... #heading(level: 3)[#t] ... }`, called `#hd3("VAE")`): round 55
+    # read no heading in any of its files, and named each by its file's stem
+    (tmp_path / "style.typ").write_text(_PRELUDE, encoding="utf-8")
+    (tmp_path / "ml").mkdir()
+    note = tmp_path / "ml" / "kernels.typ"
+    note.write_text(_NOTE, encoding="utf-8")
+    data = note.read_bytes()
+    doc = readers.read_file("typst", data, str(note))[0]
+    assert doc.title == "Kernel Methods", doc.title
+    assert [e.term for e in doc.entries] == ["Kernel Methods", "Kernel Trick"], doc.entries
+    paths = {p.heading_path for p in doc.passages}
+    assert ("Kernel Methods", "Kernel Trick") in paths, paths
+    # a function that does not make a heading of its argument stays text
+    assert any("Remember" in p.text for p in doc.passages), doc.passages
+    # the prelude's headings are in the note's hash: a change to them reads the note again
+    before = readers.taken_from_others(data, str(note))
+    (tmp_path / "style.typ").write_text(_PRELUDE.replace("level: 3", "level: 4"), "utf-8")
+    assert readers.taken_from_others(data, str(note)) != before
+    # read from memory (no folder), or with the prelude gone, the calls are text as before
+    for path in ("kernels.typ", str(tmp_path / "a" / "b" / "kernels.typ")):
+        doc = readers.read_file("typst", data, path)[0]
+        assert ("Kernel Methods", "Kernel Trick") not in {p.heading_path for p in doc.passages}
+    # a function defined in the note itself counts too
+    own = "#let part(t) = heading(level: 1, t)\n\n#part(\"Gaussian Processes\")\n\n" \
+          "A Gaussian process is a distribution over functions.\n"
+    doc = readers.read_file("typst", own.encode(), "gp.typ")[0]
+    assert doc.title == "Gaussian Processes", doc.title
