@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grimoire import readers
+from tests.conftest import one_page_pdf
 
 _PRELUDE = """// the look of every chapter
 #let chapter(body) = {
@@ -67,3 +68,22 @@ def test_a_heading_made_by_a_function_the_note_imports_is_a_heading(tmp_path: Pa
           "A Gaussian process is a distribution over functions.\n"
     doc = readers.read_file("typst", own.encode(), "gp.typ")[0]
     assert doc.title == "Gaussian Processes", doc.title
+
+
+@pytest.mark.no_store
+def test_a_pdf_whose_fonts_map_glyphs_to_no_letters_is_no_note() -> None:
+    # a Markdown editor's PDF export of Chinese notes embeds its fonts without a Unicode map:
+    # pypdf gives the glyphs' numbers, a fifth of them control codes, and each such chapter
+    # was an entry named by them ("3 \xa9 \xe5}...")
+    numbers = "".join(chr(c) for c in (0x05, 0xC5, 0x7D, 0xD2, 0x02, 0x11, 0xE9, 0x18, 0xB4))
+    runs = [(20, numbers * 3), (11, numbers * 6), (11, (numbers + " ") * 4)]
+    with pytest.raises(readers.ReadError, match="unreadable text"):
+        readers.read_file("pdf", one_page_pdf(runs), "notes/chapter3.pdf")
+    # a TeX page whose T1 font writes its ligatures and quotes as control codes reads as before
+    tex = [(20, "Arti\x1ccial Neural Networks"),
+           (11, "A neuron sums its weighted inputs and passes the sum through an activation."),
+           (11, "The \x1crst layer is \x10the input layer\x11 and the last is the output \x16 a"
+                " layer with one unit per class.")]
+    doc = readers.read_file("pdf", one_page_pdf(tex), "notes/neurons.pdf")[0]
+    assert doc.title == "Artificial Neural Networks", doc.title
+    assert not [p for p in doc.problems if "unreadable" in p.message], doc.problems
