@@ -87,3 +87,30 @@ def test_a_pdf_whose_fonts_map_glyphs_to_no_letters_is_no_note() -> None:
     doc = readers.read_file("pdf", one_page_pdf(tex), "notes/neurons.pdf")[0]
     assert doc.title == "Artificial Neural Networks", doc.title
     assert not [p for p in doc.problems if "unreadable" in p.message], doc.problems
+
+
+@pytest.mark.no_store
+def test_a_pdf_drawing_a_latex_deck_includes_is_a_figure(tmp_path: Path) -> None:
+    # a course's Beamer decks kept their drawings as PDFs in `pics/`: each was read as a page
+    # and named by a label drawn in it ("x[n]", "Input", "PowerPoint Presentation")
+    lecture = tmp_path / "Module 1"
+    (lecture / "pics").mkdir(parents=True)
+    (lecture / "L1.tex").write_text(
+        "\\documentclass{beamer}\n\\begin{document}\n\\begin{frame}{Margins}\n"
+        "\\includegraphics[width=0.6\\textwidth]{pics/margin_plot}\n"
+        "\\includegraphics{pics/kernel.pdf}\n\\end{frame}\n\\end{document}\n", "utf-8")
+    drawing = one_page_pdf([(14, "Input"), (12, "x[n]")])
+    for name in ("margin_plot.pdf", "kernel.pdf", "lecture-handout.pdf", "svm.pdf"):
+        (lecture / "pics" / name).write_bytes(drawing)
+    (lecture / "pics" / "svm.pdf_tex").write_text("\\begin{picture}(1,1)\\end{picture}\n")
+    assert readers.included_figure(str(lecture / "pics" / "margin_plot.pdf"))
+    assert readers.included_figure(str(lecture / "pics" / "kernel.pdf"))
+    assert readers.included_figure(str(lecture / "pics" / "svm.pdf"))  # Inkscape's, beside
+    # a PDF no document includes is read as before
+    assert not readers.included_figure(str(lecture / "pics" / "lecture-handout.pdf"))
+    # nor is a PDF that only a file three folders up includes one of its
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (tmp_path / "main.tex").write_text("\\includegraphics{a/b/c/chart}\n", "utf-8")
+    (deep / "chart.pdf").write_bytes(drawing)
+    assert not readers.included_figure(str(deep / "chart.pdf"))

@@ -1216,6 +1216,63 @@ def drawn_figure(data: bytes) -> bool:
     return False
 
 
+INCLUDED_REASON = ("a figure a LaTeX document near it includes (\\includegraphics), or an "
+                   "Inkscape drawing beside its .pdf_tex: an image, not a note (--format "
+                   "reads it)")
+# `\includegraphics[width=...]{pics/hyperplane}`, `\includegraphics{hyperplane.pdf}`
+_INCLUDES_GRAPHICS = re.compile(r"\\includegraphics\*?\s*(?:\[[^\]\n]*\])?\s*\{([^{}\n]{1,300})\}")
+_FIGURE_UP = 2  # the folders above a PDF whose LaTeX documents are asked whether they show it
+_FIGURE_TEX = 40  # the `.tex` files of a folder read for that, at most
+_FIGURE_TEX_BYTES = 1 << 20
+
+
+@lru_cache(maxsize=256)
+def _graphics_of(tex: str, mtime: int, size: int) -> frozenset[str]:
+    """The stems of the figures the LaTeX document `tex` includes (`pics/hyperplane.pdf` and
+    `pics/hyperplane` both "hyperplane"), while its mtime and size stay."""
+    try:
+        text = decode(_regular_bytes(tex, _FIGURE_TEX_BYTES), tex)
+    except (OSError, ReadError):
+        return frozenset()
+    stems = set()
+    for m in _INCLUDES_GRAPHICS.finditer(text):
+        name = m.group(1).strip().replace("\\", "/").rpartition("/")[2]
+        stems.add(name[:-4] if name.casefold().endswith(".pdf") else name)
+    return frozenset(stems)
+
+
+def included_figure(path: str) -> bool:
+    """Whether the PDF at `path` (on disk) is a figure: a `.tex` file in its folder or up to
+    `_FIGURE_UP` above includes it by name (`\\includegraphics{pics/hyperplane}`), or an
+    Inkscape export `x.pdf_tex` lies beside it (read56: a course's decks kept 100 drawings in
+    `pics/`, eight of them entries named by a label of the drawing: "x[n]", "Input",
+    "PowerPoint Presentation")."""
+    if os.path.isfile(path + "_tex"):  # noqa: PTH113 - a text path: `x.pdf_tex`
+        return True
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    stem = name[:-4] if name.casefold().endswith(".pdf") else name
+    for _ in range(_FIGURE_UP + 1):
+        if not folder:
+            return False
+        try:
+            with os.scandir(folder) as found:
+                texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
+        except OSError:
+            texs = []
+        for tex in texs[:_FIGURE_TEX]:
+            try:
+                info = os.stat(tex)  # noqa: PTH116
+            except OSError:
+                continue
+            if stem in _graphics_of(tex, info.st_mtime_ns, info.st_size):
+                return True
+        up = os.path.dirname(folder)  # noqa: PTH120 - a text path
+        if up == folder:
+            return False
+        folder = up
+    return False
+
+
 def binary_reader(path: str, data: bytes) -> Reader | None:
     """The reader of a format that is binary by design (PDF), when the file is one of it.
 
@@ -1234,6 +1291,7 @@ __all__ = [
     "FIGURE_REASON",
     "FORMATS",
     "GENERIC_EXTENSIONS",
+    "INCLUDED_REASON",
     "LFS_REASON",
     "READERS",
     "SCRIPT_REASON",
