@@ -114,3 +114,23 @@ def test_a_pdf_drawing_a_latex_deck_includes_is_a_figure(tmp_path: Path) -> None
     (tmp_path / "main.tex").write_text("\\includegraphics{a/b/c/chart}\n", "utf-8")
     (deep / "chart.pdf").write_bytes(drawing)
     assert not readers.included_figure(str(deep / "chart.pdf"))
+
+
+@pytest.mark.no_store
+def test_a_latex_preamble_in_a_file_of_its_own_is_no_note() -> None:
+    # a course's decks each `\input{preamble.tex}`, a file of `\usepackage`, `\definecolor`,
+    # `\lstdefinestyle` lines: it was a concept "preamble", its text the settings' arguments
+    preamble = (b"\\usetheme{Boadilla}\n\\usepackage{tikz}\n\\usepackage[T1]{fontenc}\n"
+                b"\\definecolor{notegreen}{rgb}{0.1,0.5,0.2}\n"
+                b"\\lstdefinestyle{plain}{basicstyle=\\ttfamily, numbers=left}\n")
+    why = readers.not_a_note("course/setup.tex", preamble, preamble.decode())
+    assert why == readers.PREAMBLE_REASON, why
+    # a chapter read in by its book (no document of its own, no package) is read as before,
+    # and so is a whole document, and a chapter that names a package in its prose
+    chapter = (b"\\section{Dropout}\nDropout zeroes each unit with probability $p$ during"
+               b" training.\n% \\usepackage{tikz} is loaded by the main file\n"
+               b"Load it with \\verb|\\usepackage{dropout}| in a preamble.\n")
+    whole = b"\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\nHi\n" \
+            b"\\end{document}\n"
+    for data in (chapter, whole):
+        assert readers.not_a_note("course/ch.tex", data, data.decode()) is None

@@ -702,6 +702,8 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if ".. automodule::" in head and suffix_of(path).lower() in sniffs.RST_EXTENSIONS \
             and _apidoc_page(head):
         return APIDOC_REASON
+    if suffix_of(path).lower() in TEX_SOURCES and _preamble_part(data):
+        return PREAMBLE_REASON
     if suffix_of(path).lower() == ".xml" and not _streams_dump(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -760,6 +762,21 @@ _LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?(?:\{%-?\s*endraw\s*-?%\}|\Z)",
 # Jekyll name it): the glossary's was a concept "404 Error".
 _NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
 NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
+# A LaTeX preamble kept in a file of its own (`preamble.tex`, `commands.tex`), which each deck
+# of a course reads in before its `\begin{document}`: `\usepackage` is allowed only there, so a
+# file loading a package, with no document of its own, is settings, not text (read56: a
+# course's two such files were concepts "preamble" and "commands", their passages the
+# arguments of `\definecolor`, `\lstdefinestyle`, `\setbeamercolor`).
+PREAMBLE_REASON = ("a LaTeX preamble (packages and settings, `\\usepackage` with no "
+                   "`\\begin{document}`), read in by the documents that use it: not a note")
+_LOADS_PACKAGE = re.compile(rb"^[ \t]*\\(?:usepackage|RequirePackage|usetheme)\b", re.M)
+
+
+def _preamble_part(data: bytes) -> bool:
+    """Whether a `.tex` file's bytes are a preamble's: a package loaded on a line of its own
+    and no `\\documentclass` or `\\begin{document}` anywhere."""
+    return b"\\begin{document}" not in data and b"\\documentclass" not in data \
+        and _LOADS_PACKAGE.search(data) is not None
 # A site theme's sample page, its text the typesetters' filler ("Lorem ipsum dolor sit
 # amet, ..." in its description and again in its body): no one's note (round 38: a Hugo
 # theme's six sample projects and a draft post were concepts "Book hardcover", "Autumn
