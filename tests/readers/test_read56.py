@@ -134,3 +134,40 @@ def test_a_latex_preamble_in_a_file_of_its_own_is_no_note() -> None:
             b"\\end{document}\n"
     for data in (chapter, whole):
         assert readers.not_a_note("course/ch.tex", data, data.decode()) is None
+
+
+_DECK = """\\documentclass{beamer}
+\\title{2. Probabilistic models}
+\\subtitle{%s}
+\\begin{document}
+\\maketitle
+\\begin{frame}{%s}
+\\begin{itemize}
+\\item Each hidden state depends only on the one before it.
+\\item The observations depend only on the hidden state of their step.
+\\end{itemize}
+\\end{frame}
+\\begin{frame}{Viterbi decoding}
+Viterbi decoding finds the most likely sequence of hidden states by dynamic programming.
+\\end{frame}
+\\end{document}
+"""
+
+
+@pytest.mark.no_store
+def test_a_deck_subtitled_by_a_part_of_its_titles_number_is_that_part() -> None:
+    # a course's decks, files named L2.1.tex, L2.2.tex, each titled by its module ("2.
+    # Probabilistic models") and subtitled by its own part ("2.3. Hidden Markov models"): all
+    # the module's decks were one concept of the module's name, their topics lost
+    for subtitle, frame in (("2.3. Hidden Markov models", "Assumptions"),
+                            ("2.3b Hidden Markov models", "Hidden Markov models")):
+        tex = _DECK % (subtitle, frame)
+        doc = readers.read_file("latex", tex.encode(), "course/Module 2/L2.3.tex")[0]
+        assert doc.title == "Hidden Markov models", doc.title
+        terms = [e.term for e in doc.entries]
+        assert terms[0] == "Hidden Markov models", terms
+    # a subtitle of another number, or none, leaves the module's title
+    for subtitle in ("3.1. Hidden Markov models", "Hidden Markov models, a first look"):
+        tex = _DECK % (subtitle, "Assumptions")
+        doc = readers.read_file("latex", tex.encode(), "course/Module 2/L2.3.tex")[0]
+        assert doc.title.endswith("Probabilistic models"), doc.title
