@@ -171,3 +171,27 @@ def test_a_deck_subtitled_by_a_part_of_its_titles_number_is_that_part() -> None:
         tex = _DECK % (subtitle, "Assumptions")
         doc = readers.read_file("latex", tex.encode(), "course/Module 2/L2.3.tex")[0]
         assert doc.title.endswith("Probabilistic models"), doc.title
+
+
+@pytest.mark.no_store
+def test_chinese_section_parts_are_no_concepts_and_open_their_section() -> None:
+    # a master's notes in Chinese headed the parts of a topic "问题定义" (problem statement),
+    # "核心思想" (core idea), "动机与直觉" (motivation and intuition), "易错点补充" (pitfalls),
+    # alone or after the topic with a space ("Federated Learning 核心思想") or before an
+    # English gloss ("速查 Quick Ref"): each was a concept (qa55 counted about 15)
+    from grimoire.readers.conventions import is_generic_heading
+
+    for part in ("问题定义", "核心思想", "动机与直觉", "易错点补充", "补充",
+                 "Federated Learning 核心思想", "Beam Search 详细示例", "速查 Quick Ref",
+                 "动机\uff1aTransliteration"):
+        assert is_generic_heading(part), part
+    for name in ("注意力机制", "Federated Learning", "Beam Search 算法", "Affine 层"):
+        assert not is_generic_heading(name), name
+    # a section whose text all lies under such an opening part keeps its concept
+    note = ("# Robust Networks\n\n## Certified Robustness\n\n### 问题定义\n\n"
+            "Certified robustness proves that a network gives the same class on every input"
+            " within a given distance of a point.\n\n### 方法\n\nInterval bounds, linear"
+            " relaxations.\n")
+    doc = readers.read_file("markdown", note.encode("utf-8"), "notes/robust.md")[0]
+    terms = [e.term for e in doc.entries]
+    assert "Certified Robustness" in terms and "问题定义" not in terms, terms

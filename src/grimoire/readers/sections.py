@@ -1086,7 +1086,16 @@ _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "i
                             "definition", "definitions", "description", "basics", "main idea",
                             "key idea", "key ideas", "idea", "concept", "explanation",
                             # "### Numba" > "#### Introducción" (round 31: a Spanish wiki)
-                            "introducción", "introduccion"})
+                            "introducción", "introduccion",
+                            # "== Robustness Verification" > "=== 问题定义" (problem statement);
+                            # motivation, core idea, intuition, definition, introduction,
+                            # overview, principle as a Chinese writer heads them (read56: a
+                            # master's notes lost the section's concept when its part
+                            # became no entry of its own)
+                            "problem statement", "problem definition", "motivation",
+                            "core idea", "问题定义", "核心思想", "基本思想", "核心问题", "动机",
+                            "动机与直觉", "直觉", "直观理解", "定义", "简介", "概述", "引言",
+                            "介绍", "原理"})
 
 
 _WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
