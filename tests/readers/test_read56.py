@@ -195,3 +195,15 @@ def test_chinese_section_parts_are_no_concepts_and_open_their_section() -> None:
     doc = readers.read_file("markdown", note.encode("utf-8"), "notes/robust.md")[0]
     terms = [e.term for e in doc.entries]
     assert "Certified Robustness" in terms and "问题定义" not in terms, terms
+
+
+@pytest.mark.no_store
+def test_a_chi_squared_name_is_also_found_in_words() -> None:
+    # "$\chi^2$ Test" was named "\u03c72 Test", also "chi2 Test" (review55a), but notes and
+    # searches write "chi-squared test"; a superscript two ("\u03c7\u00b2") was no alias at all
+    for heading in ("$\\chi^2$ Test", "\u03c7\u00b2 Test"):
+        note = (f"# Hypothesis Tests\n\n## {heading}\n\nThe {heading.split()[0]} test is a"
+                " test of whether observed counts differ from the counts a model expects.\n")
+        doc = readers.read_file("markdown", note.encode(), "stats/tests.md")[0]
+        entry = next(e for e in doc.entries if e.term.endswith(" Test"))
+        assert "chi-squared Test" in entry.aliases, (entry.term, entry.aliases)

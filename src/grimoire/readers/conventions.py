@@ -961,7 +961,7 @@ def letters_plain(text: str) -> str:
 
 # A Greek letter standing alone in a name, as a symbol does ("\u03b5-greedy", "\u03b2-VAE"),
 # not one of a word in Greek.
-_LONE_GREEK = re.compile(r"(?<![^\W\d_])[\u0391-\u03a9\u03b1-\u03c9](?![^\W\d_])")
+_LONE_GREEK = re.compile(r"(?<![^\W\d_])[\u0391-\u03a9\u03b1-\u03c9](?![^\W\d_\u00b2\u00b3\u00b9])")
 
 
 def greek_spelled(name: str) -> str:

@@ -1717,8 +1717,11 @@ def clean_names(doc: Document) -> Document:
         if acronym is not None:
             aliases = (acronym, *aliases)
         if spelled != term:
-            # "\u03b5-greedy" is "epsilon-greedy" too (review55a)
+            # "\u03b5-greedy" is "epsilon-greedy" too (review55a), "\u03c72 Test" also
+            # "chi-squared Test", as notes and searches write it in words (read56)
             aliases = tuple(dict.fromkeys((*aliases, spelled)))
+            if (squared := _CHI_SQUARED.sub("chi-squared", spelled)) != spelled:
+                aliases = tuple(dict.fromkeys((*aliases, squared)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
 
@@ -1729,6 +1732,9 @@ def clean_names(doc: Document) -> Document:
 # Embedding", review52a).
 _COMMA_ACRONYM = re.compile(r",\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*$")
 _ACRONYM_COMMA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*,\s*")
+
+
+_CHI_SQUARED = re.compile(r"(?<![A-Za-z])[Cc]hi(?:2|\u00b2)(?![0-9])")
 
 
 def _comma_acronym(term: str) -> tuple[str, str] | None:
