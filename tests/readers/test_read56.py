@@ -207,3 +207,18 @@ def test_a_chi_squared_name_is_also_found_in_words() -> None:
         doc = readers.read_file("markdown", note.encode(), "stats/tests.md")[0]
         entry = next(e for e in doc.entries if e.term.endswith(" Test"))
         assert "chi-squared Test" in entry.aliases, (entry.term, entry.aliases)
+
+
+@pytest.mark.no_store
+def test_typst_references_to_a_headings_label_are_links_to_it() -> None:
+    # `@label`, `#ref(<label>)` and `#link(<label>)[text]` made no link (round 55), and the
+    # last read "#link()[text]"; a citation `@key` and an address `a@b` are no reference
+    note = ("= Margins\n\n== Hinge Loss <hinge>\n\nThe hinge loss is zero for a point beyond"
+            " the margin and grows linearly inside it.\n\n== Training\n\nMinimise @hinge over"
+            " the data, as #link(<hinge>)[the loss above] says (#ref(<hinge>)); see"
+            " @vapnik1995 or write to help@example.org.\n")
+    doc = readers.read_file("typst", note.encode(), "svm/margins.typ")[0]
+    training = next(p for p in doc.passages if p.heading_path[-1] == "Training")
+    assert "the loss above" in training.text and "#link" not in training.text, training.text
+    assert [(x.target, x.kind.value) for x in training.links] == [("Hinge Loss", "label")] * 3
+    assert [h.heading_path[-1] for h in doc.passages][:1] == ["Hinge Loss"]

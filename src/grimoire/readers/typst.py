@@ -57,6 +57,14 @@ _CLOSING = re.compile(r"[\])\[,]+")  # the end of content blocks: `]`, `])`, `][
 _CELL = re.compile(r"\[([^\[\]\n]*)\]")  # a content block on one line: a cell, a caption
 _HEADING = re.compile(r"[ \t]*(=+)[ \t]+(\S.*)")
 _LABEL = re.compile(r"<[A-Za-z_][\w:.-]*>")
+_END_LABEL = re.compile(r"<([A-Za-z_][\w:.-]*)>[ \t]*$")
+# A reference to a label: `#link(<intro>)[text]`, `#ref(<intro>)`; and `@intro` to a heading's
+# label of the note (not an address's `a@b`, not a citation `@smith2019` of a bibliography; a
+# label's last character a letter, digit or `_`: "see @intro." ends at "o").
+_LABEL_REF = re.compile(r"(?<!\\)#link\(<([A-Za-z_][\w:.-]*)>\)\[([^\[\]\n]*)\]"
+                        r"|(?<!\\)#ref\(<([A-Za-z_][\w:.-]*)>\)")
+_AT_REF = re.compile(r"(?<![\w@\\\[])@([A-Za-z_](?:[\w:.-]*\w)?)")
+_HEADING_LABEL = re.compile(r"^[ \t]*=+[ \t]+\S.*<([A-Za-z_][\w:.-]*)>[ \t]*$", re.MULTILINE)
 _TERM = re.compile(r"([ \t]*)/[ \t]+([^:\n]+?):[ \t]*(.*)")
 _LIST = re.compile(r"[ \t]*(?:[-+]|\d+\.)[ \t]")
 _FENCE = re.compile(r"[ \t]*(`{3,})")
@@ -234,11 +242,14 @@ def _opens_code_math(st: _State, line: str) -> bool:
 
 
 def _heading(m: re.Match[str]) -> str:
-    """A `_HEADING` match as Markdown's heading, its label (`<intro>`) taken off."""
+    """A `_HEADING` match as Markdown's heading, its label (`<intro>`) taken off its name and
+    kept as Quarto writes one (`## Kernels {#intro}`), for the references to it."""
+    label = _END_LABEL.search(m.group(2))
     said = _LABEL.sub("", m.group(2))
     if "#footnote" in said:
         said = collapse(_FOOTNOTE.sub("", said))
-    return "#" * len(m.group(1)) + " " + _inline(said.strip())
+    heading = "#" * len(m.group(1)) + " " + _inline(said.strip())
+    return heading + " {#" + label.group(1) + "}" if label and said.strip() else heading
 
 
 def _code(st: _State, line: str) -> str:
@@ -334,7 +345,17 @@ def _words_of_call(m: re.Match[str]) -> str:
     return " ".join(words)
 
 
+def _label_link(m: re.Match[str]) -> str:
+    """A reference to a label as a Markdown link to it: `#link(<intro>)[the intro]` is "[the
+    intro](#intro)", `#ref(<intro>)` and `@intro` "[@intro](#intro)" (the markdown reader
+    reads it as the label's reference in a Typst note: `_blocks._Walker.labelled`)."""
+    label = m.group(1) or m.group(3)
+    return f"[{m.group(2) or '@' + label}](\x01{label})"  # `\x01`: "#" once the calls are read
+
+
 def _markup(text: str) -> str:
+    if "(<" in text:
+        text = _LABEL_REF.sub(_label_link, text)
     if "#" in text:
         text = _LINK.sub(_link, text)
         for _ in range(3):  # nested blocks, innermost first
@@ -344,7 +365,7 @@ def _markup(text: str) -> str:
         text = _LABEL.sub("", text)
     if "*" in text:
         text = _STRONG.sub(r"**\1**", text)
-    return text
+    return text.replace("](\x01", "](#")
 
 
 def _call(st: _State, line: str) -> str:
@@ -455,7 +476,14 @@ def to_markdown(text: str, headings: dict[str, int] | None = None) -> tuple[str,
     """The note written in Markdown, line for line, and its template's title ("" if none);
     `headings` are functions imported that make headings (`imported_heading_functions`)."""
     st = _State(headings={**(headings or {}), **heading_functions(text)})
-    lines = [_line(st, line) for line in text.split("\n")]
+    labels = set(_HEADING_LABEL.findall(text)) if "@" in text else set()
+    lines = []
+    for line in text.split("\n"):
+        fenced = bool(st.fence) or bool(st.math)
+        out = _line(st, line)
+        if labels and "@" in out and not fenced and not st.fence:
+            out = _AT_REF.sub(lambda m: f"[@{m[1]}](#{m[1]})" if m[1] in labels else m[0], out)
+        lines.append(out)
     return "\n".join(lines), st.title
 
 
