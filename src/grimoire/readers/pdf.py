@@ -223,11 +223,15 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufb00-\ufb06]")
 # Identity-H without ToUnicode, as some Markdown editors' PDF export writes) gives pypdf those
 # numbers as characters: "3 \xa9 \xe5}\u0145\u0120", a fifth of them control codes. A TeX page
 # whose T1/OT1 font writes its ligatures and quotes as control codes has a few in a hundred
-# at most (1.3% the most seen); a page of text with `_GARBLED` of them or more is unreadable
-# (read56: five such chapters made five entries named by glyph numbers).
+# at most (1.3% the most seen; a test's line dense with ligatures 6-9%), and most of its
+# characters are ASCII letters (75% and more), where glyph numbers are letters a quarter of the
+# time at most (17-25% seen). A page of text with `_GARBLED` control codes or more and less
+# than half its characters ASCII letters is unreadable (read56: five such chapters made five
+# entries named by glyph numbers).
 _GARBLED = 0.08
 _GARBLED_MIN = 40  # the characters a page needs before it is judged so
 _CODES = re.compile(r"[\x01-\x08\x0e-\x1f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _garbled(text: str) -> bool:
@@ -235,7 +239,8 @@ def _garbled(text: str) -> bool:
     if not _CONTROL.search(text):
         return False
     shown = len(text) - sum(text.count(c) for c in " \t\n\r\x0b\x0c")
-    return shown >= _GARBLED_MIN and len(_CODES.findall(text)) >= _GARBLED * shown
+    return shown >= _GARBLED_MIN and len(_CODES.findall(text)) >= _GARBLED * shown \
+        and 2 * len(_ASCII_LETTER.findall(text)) < shown
 
 
 def _glyphs(text: str) -> str:
