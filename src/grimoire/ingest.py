@@ -381,7 +381,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # post's, "\u03b5-greedy" also "epsilon-greedy", an edited export and a test folder's notes read,
 # a plain-string prolog unescaped, German articles in German only (review55a); Typst notes
 # (`.typ`) read, and the PDF Typst made beside its `x.typ` a built copy (qa55, review55c).
-READ_VERSION = b"grimoire-read-67\x00"
+# 68: a Typst heading made by a function the note defines or imports (`#hd3("VAE")`) (read56).
+READ_VERSION = b"grimoire-read-68\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -987,7 +988,9 @@ def _plan(
         return None
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
-        else readers.BUILT_REASON if readers.built_copy(file, inside, beside) else None
+        else readers.BUILT_REASON if readers.built_copy(file, inside, beside) \
+        else readers.INCLUDED_REASON if suffix == ".pdf" and readers.included_figure(file) \
+        else None
     if reason == readers.BUILT_REASON and _source_failed(store, path):
         # its source failed last time: this PDF is read after it, only if it fails again
         # (review54a: read at once, it was kept, its text twice, the ingest the source read)

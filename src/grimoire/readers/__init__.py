@@ -724,6 +724,8 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
     if ".. automodule::" in head and suffix_of(path).lower() in sniffs.RST_EXTENSIONS \
             and _apidoc_page(head):
         return APIDOC_REASON
+    if suffix_of(path).lower() in TEX_SOURCES and _preamble_part(data):
+        return PREAMBLE_REASON
     if suffix_of(path).lower() == ".xml" and not _streams_dump(head):
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
@@ -782,6 +784,21 @@ _LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?(?:\{%-?\s*endraw\s*-?%\}|\Z)",
 # Jekyll name it): the glossary's was a concept "404 Error".
 _NOT_FOUND_PAGE = re.compile(r"404\.(?:md|markdown|html?)", re.IGNORECASE)
 NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
+# A LaTeX preamble kept in a file of its own (`preamble.tex`, `commands.tex`), which each deck
+# of a course reads in before its `\begin{document}`: `\usepackage` is allowed only there, so a
+# file loading a package, with no document of its own, is settings, not text (read56: a
+# course's two such files were concepts "preamble" and "commands", their passages the
+# arguments of `\definecolor`, `\lstdefinestyle`, `\setbeamercolor`).
+PREAMBLE_REASON = ("a LaTeX preamble (packages and settings, `\\usepackage` with no "
+                   "`\\begin{document}`), read in by the documents that use it: not a note")
+_LOADS_PACKAGE = re.compile(rb"^[ \t]*\\(?:usepackage|RequirePackage|usetheme)\b", re.M)
+
+
+def _preamble_part(data: bytes) -> bool:
+    """Whether a `.tex` file's bytes are a preamble's: a package loaded on a line of its own
+    and no `\\documentclass` or `\\begin{document}` anywhere."""
+    return b"\\begin{document}" not in data and b"\\documentclass" not in data \
+        and _LOADS_PACKAGE.search(data) is not None
 # A site theme's sample page, its text the typesetters' filler ("Lorem ipsum dolor sit
 # amet, ..." in its description and again in its body): no one's note (round 38: a Hugo
 # theme's six sample projects and a draft post were concepts "Book hardcover", "Autumn
@@ -984,7 +1001,12 @@ def taken_from_others(data: bytes, path: str) -> bytes:
     """What reading the file `path` of bytes `data` takes from other files, for its hash
     (`ingest.check`): a LaTeX chapter's main file's macros (`latex.taken_from`), so that the
     chapter is read again when they change though its own bytes do not (read54), a Sphinx
-    page's project's `rst_prolog` (read55); b"" for a file read on its own."""
+    page's project's `rst_prolog` (read55), a Typst note's imported heading functions
+    (read56); b"" for a file read on its own."""
+    if suffix_of(path).lower() == ".typ":
+        from grimoire.readers import typst
+
+        return typst.taken_from(data, path)
     if suffix_of(path).lower() == ".rst":
         from grimoire.readers.rst import project_prolog
 
@@ -1233,6 +1255,63 @@ def drawn_figure(data: bytes) -> bool:
     return False
 
 
+INCLUDED_REASON = ("a figure a LaTeX document near it includes (\\includegraphics), or an "
+                   "Inkscape drawing beside its .pdf_tex: an image, not a note (--format "
+                   "reads it)")
+# `\includegraphics[width=...]{pics/hyperplane}`, `\includegraphics{hyperplane.pdf}`
+_INCLUDES_GRAPHICS = re.compile(r"\\includegraphics\*?\s*(?:\[[^\]\n]*\])?\s*\{([^{}\n]{1,300})\}")
+_FIGURE_UP = 2  # the folders above a PDF whose LaTeX documents are asked whether they show it
+_FIGURE_TEX = 40  # the `.tex` files of a folder read for that, at most
+_FIGURE_TEX_BYTES = 1 << 20
+
+
+@lru_cache(maxsize=256)
+def _graphics_of(tex: str, mtime: int, size: int) -> frozenset[str]:
+    """The stems of the figures the LaTeX document `tex` includes (`pics/hyperplane.pdf` and
+    `pics/hyperplane` both "hyperplane"), while its mtime and size stay."""
+    try:
+        text = decode(_regular_bytes(tex, _FIGURE_TEX_BYTES), tex)
+    except (OSError, ReadError):
+        return frozenset()
+    stems = set()
+    for m in _INCLUDES_GRAPHICS.finditer(text):
+        name = m.group(1).strip().replace("\\", "/").rpartition("/")[2]
+        stems.add(name[:-4] if name.casefold().endswith(".pdf") else name)
+    return frozenset(stems)
+
+
+def included_figure(path: str) -> bool:
+    """Whether the PDF at `path` (on disk) is a figure: a `.tex` file in its folder or up to
+    `_FIGURE_UP` above includes it by name (`\\includegraphics{pics/hyperplane}`), or an
+    Inkscape export `x.pdf_tex` lies beside it (read56: a course's decks kept 100 drawings in
+    `pics/`, eight of them entries named by a label of the drawing: "x[n]", "Input",
+    "PowerPoint Presentation")."""
+    if os.path.isfile(path + "_tex"):  # noqa: PTH113 - a text path: `x.pdf_tex`
+        return True
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    stem = name[:-4] if name.casefold().endswith(".pdf") else name
+    for _ in range(_FIGURE_UP + 1):
+        if not folder:
+            return False
+        try:
+            with os.scandir(folder) as found:
+                texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
+        except OSError:
+            texs = []
+        for tex in texs[:_FIGURE_TEX]:
+            try:
+                info = os.stat(tex)  # noqa: PTH116
+            except OSError:
+                continue
+            if stem in _graphics_of(tex, info.st_mtime_ns, info.st_size):
+                return True
+        up = os.path.dirname(folder)  # noqa: PTH120 - a text path
+        if up == folder:
+            return False
+        folder = up
+    return False
+
+
 def binary_reader(path: str, data: bytes) -> Reader | None:
     """The reader of a format that is binary by design (PDF), when the file is one of it.
 
@@ -1251,6 +1330,7 @@ __all__ = [
     "FIGURE_REASON",
     "FORMATS",
     "GENERIC_EXTENSIONS",
+    "INCLUDED_REASON",
     "LFS_REASON",
     "READERS",
     "SCRIPT_REASON",

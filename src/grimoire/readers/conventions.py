@@ -961,7 +961,7 @@ def letters_plain(text: str) -> str:
 
 # A Greek letter standing alone in a name, as a symbol does ("\u03b5-greedy", "\u03b2-VAE"),
 # not one of a word in Greek.
-_LONE_GREEK = re.compile(r"(?<![^\W\d_])[\u0391-\u03a9\u03b1-\u03c9](?![^\W\d_])")
+_LONE_GREEK = re.compile(r"(?<![^\W\d_])[\u0391-\u03a9\u03b1-\u03c9](?![^\W\d_\u00b2\u00b3\u00b9])")
 
 
 def greek_spelled(name: str) -> str:
@@ -1333,6 +1333,8 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
         # "Adagrad 的核心想法" (Adagrad's core idea), "BatchNorm 的 PyTorch 实现": the part of
         # a page a Chinese heading names after "的" ("of"), as "の" does in Japanese (round 50)
         return True
+    if of_words is _GENERIC_HEADINGS and _zh_part(key):
+        return True
     head, of, _ = key.partition(" of ")
     if of and head in of_words and not written.startswith(("a ", "an ")):
         # "An Analysis of Scale Invariance in Object Detection" is a paper's title, not a
@@ -1349,6 +1351,23 @@ def _names_part_of(title: str, words: frozenset[str], of_words: frozenset[str]) 
                                                 and key.split()[0] not in _CONSUMED)))
 
 
+def _zh_part(key: str) -> bool:
+    """Whether a Chinese section heading names a part of its page (`_ZH_PARTS`): the part alone
+    ("核心思想", core idea; "问题定义", problem statement), after its topic with a space and no
+    "的" ("Differential Privacy 核心思想", "CKY 详细示例"), or before an English gloss ("速查 Quick
+    Ref", "动机 Transliteration") (read56: qa55 counted about 15 such concepts in a master's
+    notes, "问题定义", "核心思想", "动机与直觉", "易错点补充" among them)."""
+    if key in _ZH_PARTS or key.partition("\uff1a")[0].strip() in _ZH_PARTS:
+        return True  # ... or before its subject after a full-width colon ("动机\uff1aX")
+    if " " not in key or not _HAN.search(key):
+        return False
+    before, _, last = key.rpartition(" ")
+    first, _, after = key.partition(" ")
+    return (bool(before.strip()) and last in _ZH_PARTS) \
+        or (first in _ZH_PARTS and after.isascii() and bool(after.strip()))
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _QUALIFIED = re.compile(r"(.+?)\s*\([^()]{1,60}\)")
 # What a Chinese heading names after "的" ("X 的 Y", X's Y) when it is a part of X's page: its
 # core idea, limitations, problem, implementation, relation to or difference from another,
@@ -1363,6 +1382,11 @@ _ZH_PARTS = frozenset({
     "网络结构", "训练目标", "目标", "设计动机", "动机", "适用场景", "应用场景", "适用场景与局限",
     "应用", "常见改进", "几类常见改进", "改进", "作用", "原理", "直觉", "直观理解", "定义",
     "例子", "示例", "总结", "小结", "参数", "可学习参数", "两个边界情况", "边界情况",
+    # and as a section of its own or after its topic without "的" (read56): problem
+    # statement, core problem, core challenge, motivation and intuition, pitfalls, supplement,
+    # detailed example, quick reference, summary of the computation, introduction, overview
+    "问题定义", "核心问题", "核心挑战", "动机与直觉", "易错点", "易错点补充", "补充",
+    "详细示例", "速查", "速查表", "计算总结", "简介", "概述", "引言",
 })
 # How the page's topic connects to something else: "Connection to VLA", "Relation to
 # k-means", and as a Korean writer heads it, "VLA 연결고리" (the link to VLA), "VLA와의 연결",

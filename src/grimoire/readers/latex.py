@@ -1226,6 +1226,8 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
 
 # A lecture's order before its subtitle: "2 - Convolutional Neural Networks"
 _ORDER = re.compile(r"^\s*\d{1,3}\s*[-\u2013\u2014:.)]\s*")
+_PART_NUMBER = re.compile(r"\s*(\d{1,3})\.?\s+(?=\D)")  # a title's: "1. ", "4 "
+_SUB_NUMBER = re.compile(r"\s*(\d{1,3})\.\d{1,3}[a-z]?\.?\s+(?=\D)")  # "1.2. ", "1.3a. ", "3.11 "
 
 
 def _named_by_subtitle(parsed: Parsed, path: str) -> None:
@@ -1241,17 +1243,22 @@ def _named_by_subtitle(parsed: Parsed, path: str) -> None:
     title, subtitle = meta.get("title"), meta.get("subtitle")
     if not isinstance(title, str) or not isinstance(subtitle, str):
         return
-    topic = _ORDER.sub("", subtitle).strip()
+    part, sub = _PART_NUMBER.match(title), _SUB_NUMBER.match(subtitle)
+    # a subtitle numbered as a part of the title's number ("1. Feedforward Networks" over
+    # "1.2. Backpropagation", "3. Tools" over "3.11 PyTorch") is the deck's part of the course
+    # (read56: a course's 22 decks titled by their six modules, named L1.1.tex, ...)
+    numbered = part is not None and sub is not None and part.group(1) == sub.group(1)
+    topic = (subtitle[sub.end():] if numbered and sub else _ORDER.sub("", subtitle)).strip()
     mine = [w for w in re.split(r"[\W_]+", PurePath(path).stem.casefold())
             if len(w) > 2 and not w.isdigit() and w.rstrip("0123456789") not in _DECK_WORDS]
     if not topic or _YEAR.search(topic) or is_generic_title(topic) \
             or any(w.rstrip("0123456789") in _DECK_WORDS
                    for w in re.split(r"\W+", topic.casefold())) \
-            or _shared(mine, topic) <= _shared(mine, title):
+            or (not numbered and _shared(mine, topic) <= _shared(mine, title)):
         return  # (the subtitle says the occasion: "ICML talk", "PhD Defense", "Lecture 3")
     headed = {normalize(h.title) for h in parsed.headings} \
         | {normalize(p[-1]) for p in parsed.slide_paths if p}
-    if normalize(topic) not in headed:
+    if numbered or normalize(topic) not in headed:
         meta["title"] = topic
 
 

@@ -219,6 +219,30 @@ _OT1_CODES = {"\x0b": "ff", "\x0c": "fi", "\x0e": "ffi", "\x0f": "ffl"}
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufb00-\ufb06]")
 
 
+# A font with no Unicode map whose codes are its glyphs' numbers (a CJK font embedded by
+# Identity-H without ToUnicode, as some Markdown editors' PDF export writes) gives pypdf those
+# numbers as characters: "3 \xa9 \xe5}\u0145\u0120", a fifth of them control codes. A TeX page
+# whose T1/OT1 font writes its ligatures and quotes as control codes has a few in a hundred
+# at most (1.3% the most seen; a test's line dense with ligatures 6-9%), and most of its
+# characters are ASCII letters (75% and more), where glyph numbers are letters a quarter of the
+# time at most (17-25% seen). A page of text with `_GARBLED` control codes or more and less
+# than half its characters ASCII letters is unreadable (read56: five such chapters made five
+# entries named by glyph numbers).
+_GARBLED = 0.08
+_GARBLED_MIN = 40  # the characters a page needs before it is judged so
+_CODES = re.compile(r"[\x01-\x08\x0e-\x1f]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _garbled(text: str) -> bool:
+    """Whether a page's extracted `text` is glyph numbers, not its words (`_GARBLED`)."""
+    if not _CONTROL.search(text):
+        return False
+    shown = len(text) - sum(text.count(c) for c in " \t\n\r\x0b\x0c")
+    return shown >= _GARBLED_MIN and len(_CODES.findall(text)) >= _GARBLED * shown \
+        and 2 * len(_ASCII_LETTER.findall(text)) < shown
+
+
 def _glyphs(text: str) -> str:
     """`text` with the ligatures and dashes a font wrote as control codes or presentation forms
     spelled as letters, and any other control character a blank (NUL, pypdf's "no text", goes)."""
@@ -396,6 +420,7 @@ def _read(data: bytes, path: str) -> Document:
     sizes: list[tuple[float, str]] = []
     first_lines: list[str] = []
     scanned: list[int] = []
+    garbled: list[int] = []
     chars = 0
     for number in range(1, min(count, MAX_PAGES) + 1):
         try:
@@ -422,6 +447,9 @@ def _read(data: bytes, path: str) -> Document:
             problems.append(Problem(
                 f"page {number}: {halves} character(s) the font maps to half a UTF-16 pair, "
                 "shown as U+FFFD", Span(path, number, number)))
+        if _garbled(whole):
+            garbled.append(number)
+            continue
         lines = _clean(whole)
         if number == 1:
             first_lines = [line for line in lines if line]
@@ -449,6 +477,18 @@ def _read(data: bytes, path: str) -> Document:
             "run OCR on it (e.g. ocrmypdf) and ingest again",
             path,
         )
+    if not passages and garbled:
+        raise ReadError(
+            f"unreadable text: on {len(garbled)} of {count} pages the fonts map their glyphs to "
+            "no letters (a font embedded without a Unicode map); export the PDF again with its "
+            "fonts' text, or ingest the note it was made from",
+            path,
+        )
+    if garbled:
+        problems.append(Problem(
+            f"unreadable text (fonts without a Unicode map) on page(s) {_ranges(garbled)}",
+            Span(path, garbled[0], garbled[0]),
+        ))
     if not passages and not scanned and count:
         problems.append(Problem(f"no text on any of its {count} pages", Span(path, 1, 1)))
     if scanned:

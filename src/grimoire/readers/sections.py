@@ -1089,7 +1089,16 @@ _OPENING_PARTS = frozenset({"introduction", "intro", "overview", "intuition", "i
                             "definition", "definitions", "description", "basics", "main idea",
                             "key idea", "key ideas", "idea", "concept", "explanation",
                             # "### Numba" > "#### Introducción" (round 31: a Spanish wiki)
-                            "introducción", "introduccion"})
+                            "introducción", "introduccion",
+                            # "== Robustness Verification" > "=== 问题定义" (problem statement);
+                            # motivation, core idea, intuition, definition, introduction,
+                            # overview, principle as a Chinese writer heads them (read56: a
+                            # master's notes lost the section's concept when its part
+                            # became no entry of its own)
+                            "problem statement", "problem definition", "motivation",
+                            "core idea", "问题定义", "核心思想", "基本思想", "核心问题", "动机",
+                            "动机与直觉", "直觉", "直观理解", "定义", "简介", "概述", "引言",
+                            "介绍", "原理"})
 
 
 _WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\?*$")
@@ -1711,8 +1720,11 @@ def clean_names(doc: Document) -> Document:
         if acronym is not None:
             aliases = (acronym, *aliases)
         if spelled != term:
-            # "\u03b5-greedy" is "epsilon-greedy" too (review55a)
+            # "\u03b5-greedy" is "epsilon-greedy" too (review55a), "\u03c72 Test" also
+            # "chi-squared Test", as notes and searches write it in words (read56)
             aliases = tuple(dict.fromkeys((*aliases, spelled)))
+            if (squared := _CHI_SQUARED.sub("chi-squared", spelled)) != spelled:
+                aliases = tuple(dict.fromkeys((*aliases, squared)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
 
@@ -1723,6 +1735,9 @@ def clean_names(doc: Document) -> Document:
 # Embedding", review52a).
 _COMMA_ACRONYM = re.compile(r",\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*$")
 _ACRONYM_COMMA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]{0,11})\s*,\s*")
+
+
+_CHI_SQUARED = re.compile(r"(?<![A-Za-z])[Cc]hi(?:2|\u00b2)(?![0-9])")
 
 
 def _comma_acronym(term: str) -> tuple[str, str] | None:

@@ -21,11 +21,19 @@ its markup is written as Markdown's, line for line (every span stays on its own 
   with the term strong, as a Markdown glossary list writes it. `*strong*` is strong.
 - Raw blocks (```` ```lang ````) are code, as in Markdown.
 - A file in a `template/` folder shows a template's look: no concept, as in a vault.
+- A function of one argument the note defines, or imports from a `.typ` file beside it
+  (`#import "../prelude.typ": *`), whose body makes a heading of it (`#let hd3(t) = {
+  ... #heading(level: 3)[#t] ... }`), called alone on its line (`#hd3("VAE")`, `#hd3[VAE]`),
+  is that heading (read56: a notes repository styled every heading so, and each of its 39
+  files was named by its stem, none of its headings read).
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 from grimoire.model import Document
@@ -49,6 +57,14 @@ _CLOSING = re.compile(r"[\])\[,]+")  # the end of content blocks: `]`, `])`, `][
 _CELL = re.compile(r"\[([^\[\]\n]*)\]")  # a content block on one line: a cell, a caption
 _HEADING = re.compile(r"[ \t]*(=+)[ \t]+(\S.*)")
 _LABEL = re.compile(r"<[A-Za-z_][\w:.-]*>")
+_END_LABEL = re.compile(r"<([A-Za-z_][\w:.-]*)>[ \t]*$")
+# A reference to a label: `#link(<intro>)[text]`, `#ref(<intro>)`; and `@intro` to a heading's
+# label of the note (not an address's `a@b`, not a citation `@smith2019` of a bibliography; a
+# label's last character a letter, digit or `_`: "see @intro." ends at "o").
+_LABEL_REF = re.compile(r"(?<!\\)#link\(<([A-Za-z_][\w:.-]*)>\)\[([^\[\]\n]*)\]"
+                        r"|(?<!\\)#ref\(<([A-Za-z_][\w:.-]*)>\)")
+_AT_REF = re.compile(r"(?<![\w@\\\[])@([A-Za-z_](?:[\w:.-]*\w)?)")
+_HEADING_LABEL = re.compile(r"^[ \t]*=+[ \t]+\S.*<([A-Za-z_][\w:.-]*)>[ \t]*$", re.MULTILINE)
 _TERM = re.compile(r"([ \t]*)/[ \t]+([^:\n]+?):[ \t]*(.*)")
 _LIST = re.compile(r"[ \t]*(?:[-+]|\d+\.)[ \t]")
 _FENCE = re.compile(r"[ \t]*(`{3,})")
@@ -72,9 +88,87 @@ _DISPLAY = re.compile(r"\$[ \t].*[ \t]\$|\$[ \t]*\$")  # `$ x $`: Typst displays
 _SEGMENT = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # inline raw and math: kept as written
 
 
+# A function of one argument that makes a heading of it (`#let hd2(title) = { ...
+# #heading(level: 2)[#title] ... }`, `#let part(t) = heading(level: 1, t)`), and its call alone
+# on a line (`#hd2("Latent Variable Model")`, `#hd2[VAE] <vae>`, an index call after it).
+_DEFINED = re.compile(r"^#let[ \t]+([A-Za-z_][\w-]*)\([ \t]*([A-Za-z_][\w-]*)[ \t]*\)[ \t]*=",
+                      re.MULTILINE)
+_MAKES_HEADING = re.compile(r"\bheading\(([^()\n]*)\)")
+_LEVEL = re.compile(r"\blevel:[ \t]*([1-6])\b")
+_FN_CALL = re.compile(r'[ \t]*#([A-Za-z_][\w-]*)(?:\([ \t]*"((?:[^"\\\n]|\\.)+)"[ \t]*\)'
+                      r"|\[([^\[\]\n]+)\])"
+                      r"((?:[ \t]*#[A-Za-z_][\w.-]*(?:\([^()\n]*\)|\[[^\[\]\n]*\]))*)"
+                      r"[ \t]*(?:<[A-Za-z_][\w:.-]*>)?[ \t]*")
+_BODY = 1200  # the characters of a definition's body looked in for its heading
+_IMPORT = re.compile(r'^#import[ \t]+"([^"@\n]{1,300}\.typ)"[ \t]*:', re.MULTILINE)
+_IMPORTS = 8  # the `.typ` files a note imports, at most, looked in for heading functions
+_IMPORT_BYTES = 1 << 20
+
+
+def heading_functions(text: str) -> dict[str, int]:
+    """The functions `text` defines that make a heading of their one argument, by name: the
+    heading's level (1 when the body names none)."""
+    found: dict[str, int] = {}
+    for m in _DEFINED.finditer(text):
+        body = text[m.end(): m.end() + _BODY]
+        if (nxt := body.find("\n#let")) >= 0:
+            body = body[:nxt]
+        param = re.compile(r"(?<![\w-])#?" + re.escape(m.group(2)) + r"(?![\w-])")
+        for h in _MAKES_HEADING.finditer(body):
+            # the argument given to `heading`: in its parentheses, or its block right after
+            given = h.group(1) + body[h.end(): h.end() + 40].split("]", 1)[0]
+            if param.search(given):
+                level = _LEVEL.search(h.group(1))
+                found[m.group(1)] = int(level.group(1)) if level else 1
+                break
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _functions_of(path: str, mtime: int, size: int) -> tuple[tuple[str, int], ...]:
+    """`heading_functions` of the `.typ` file at `path`, while its mtime and size stay."""
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - a text path
+            text = f.read(_IMPORT_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ()
+    return tuple(sorted(heading_functions(text).items()))
+
+
+def imported_heading_functions(text: str, path: str) -> dict[str, int]:
+    """The heading functions of the `.typ` files `text` (the note at `path`, on disk) imports
+    by a relative path (`#import "../prelude.typ": *`); a package (`@preview/...`), a file
+    that is no regular file or is over a MB gives none; a note read from memory looks nowhere."""
+    if not os.path.isabs(path):  # noqa: PTH117 - a text path
+        return {}
+    folder = os.path.dirname(path)  # noqa: PTH120 - a text path
+    found: dict[str, int] = {}
+    for m in list(_IMPORT.finditer(text))[:_IMPORTS]:
+        if m.group(1).startswith("/"):
+            continue  # from the project's root, which the note does not say
+        name = os.path.normpath(os.path.join(folder, m.group(1)))  # noqa: PTH118
+        try:
+            info = os.stat(name)  # noqa: PTH116
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_size <= _IMPORT_BYTES:
+            found.update(_functions_of(name, info.st_mtime_ns, info.st_size))
+    return found
+
+
+def taken_from(data: bytes, path: str) -> bytes:
+    """What reading the note at `path` takes from the files it imports (their heading
+    functions), for its hash: a note is read again when its prelude's headings change."""
+    if b"#import" not in data:
+        return b""
+    text = decode(data, path)
+    return repr(sorted(imported_heading_functions(text, path).items())).encode()
+
+
 @dataclass
 class _State:
     title: str = ""
+    headings: dict[str, int] = field(default_factory=dict)  # `heading_functions`
     # The brackets open over lines: "(" and "{" code, "[" a content block, whose lines are text.
     stack: list[str] = field(default_factory=list)
     quiet: int = -1  # the depth a definition (`#let`, `#set`, `#show`) opened at: no text
@@ -148,11 +242,14 @@ def _opens_code_math(st: _State, line: str) -> bool:
 
 
 def _heading(m: re.Match[str]) -> str:
-    """A `_HEADING` match as Markdown's heading, its label (`<intro>`) taken off."""
+    """A `_HEADING` match as Markdown's heading, its label (`<intro>`) taken off its name and
+    kept as Quarto writes one (`## Kernels {#intro}`), for the references to it."""
+    label = _END_LABEL.search(m.group(2))
     said = _LABEL.sub("", m.group(2))
     if "#footnote" in said:
         said = collapse(_FOOTNOTE.sub("", said))
-    return "#" * len(m.group(1)) + " " + _inline(said.strip())
+    heading = "#" * len(m.group(1)) + " " + _inline(said.strip())
+    return heading + " {#" + label.group(1) + "}" if label and said.strip() else heading
 
 
 def _code(st: _State, line: str) -> str:
@@ -248,7 +345,17 @@ def _words_of_call(m: re.Match[str]) -> str:
     return " ".join(words)
 
 
+def _label_link(m: re.Match[str]) -> str:
+    """A reference to a label as a Markdown link to it: `#link(<intro>)[the intro]` is "[the
+    intro](#intro)", `#ref(<intro>)` and `@intro` "[@intro](#intro)" (the markdown reader
+    reads it as the label's reference in a Typst note: `_blocks._Walker.labelled`)."""
+    label = m.group(1) or m.group(3)
+    return f"[{m.group(2) or '@' + label}](\x01{label})"  # `\x01`: "#" once the calls are read
+
+
 def _markup(text: str) -> str:
+    if "(<" in text:
+        text = _LABEL_REF.sub(_label_link, text)
     if "#" in text:
         text = _LINK.sub(_link, text)
         for _ in range(3):  # nested blocks, innermost first
@@ -258,7 +365,7 @@ def _markup(text: str) -> str:
         text = _LABEL.sub("", text)
     if "*" in text:
         text = _STRONG.sub(r"**\1**", text)
-    return text
+    return text.replace("](\x01", "](#")
 
 
 def _call(st: _State, line: str) -> str:
@@ -333,6 +440,10 @@ def _line(st: _State, line: str) -> str:
     if st.stack and _CLOSING.fullmatch(stripped):
         _scan(st, stripped)
         return ""
+    if st.headings and (m := _FN_CALL.fullmatch(line)) and m.group(1) in st.headings:
+        st.list_indent = -1
+        said = (m.group(2) or m.group(3)).replace('\\"', '"')
+        return "#" * st.headings[m.group(1)] + " " + _inline(collapse(said))
     if _CALL.match(line):
         return _call(st, line)
     if (m := _HEADING.fullmatch(line)) is not None:
@@ -361,15 +472,24 @@ def _line(st: _State, line: str) -> str:
     return " " * indent + _inline(stripped)
 
 
-def to_markdown(text: str) -> tuple[str, str]:
-    """The note written in Markdown, line for line, and its template's title ("" if none)."""
-    st = _State()
-    lines = [_line(st, line) for line in text.split("\n")]
+def to_markdown(text: str, headings: dict[str, int] | None = None) -> tuple[str, str]:
+    """The note written in Markdown, line for line, and its template's title ("" if none);
+    `headings` are functions imported that make headings (`imported_heading_functions`)."""
+    st = _State(headings={**(headings or {}), **heading_functions(text)})
+    labels = set(_HEADING_LABEL.findall(text)) if "@" in text else set()
+    lines = []
+    for line in text.split("\n"):
+        fenced = bool(st.fence) or bool(st.math)
+        out = _line(st, line)
+        if labels and "@" in out and not fenced and not st.fence:
+            out = _AT_REF.sub(lambda m: f"[@{m[1]}](#{m[1]})" if m[1] in labels else m[0], out)
+        lines.append(out)
     return "\n".join(lines), st.title
 
 
 def read(data: bytes, path: str) -> list[Document]:
-    text, title = to_markdown(decode(data, path))
+    note = decode(data, path)
+    text, title = to_markdown(note, imported_heading_functions(note, path))
     parsed = parse(text, path, _MD)
     if title:
         parsed.front.meta = {"title": title, **parsed.front.meta}

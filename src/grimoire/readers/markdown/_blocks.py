@@ -541,6 +541,9 @@ class _Walker:
         self.md = md  # html blocks' visible text goes back through the same inline rules
         self.myst = myst  # a MyST note (`_myst`): `#label` links are label references
         self.chunks = False  # a Quarto or R Markdown note: a code chunk opens with its options
+        # a Typst note written as Markdown (`readers.typst`): `{#label}` after a heading and
+        # `[@label](#label)` are its labels and its references to them, as in Quarto (read56)
+        self.labelled = path[-4:].lower() == ".typ"
         self.pending_labels: list[tuple[str, int]] = []  # MyST targets over the next heading
         self.label_lines: dict[str, int] = {}  # each label's first line (`_label`)
         self.path = path
@@ -847,7 +850,7 @@ class _Walker:
         if href.startswith("//"):
             block.links.append(Link("https:" + href, LinkKind.URL, span, label=label or None))
             return
-        if (self.myst or self.chunks) and href.startswith("#") and len(href) > 1:
+        if (self.myst or self.chunks or self.labelled) and href.startswith("#") and len(href) > 1:
             # MyST's `[text](#label)` refers to a target `(label)=` of any page of the book,
             # not to the page itself: a label reference, as `{ref}` is. So does bookdown's and
             # a Quarto book's `[the chapter on PDP](#pdp)` to a `{#pdp}` of another chapter
@@ -950,7 +953,7 @@ class _Walker:
         if title.endswith("}"):
             attributes = _HEADING_ATTRIBUTES.search(title)
             title = _HEADING_ATTRIBUTES.sub("", title)
-            if self.chunks and attributes is not None and title:
+            if (self.chunks or self.labelled) and attributes is not None and title:
                 # Quarto's `## Training {#sec-training}`: the label `@sec-training` names
                 # (`labels.link_local_labels`).
                 anchor = _ANCHOR.search(attributes.group())
