@@ -1512,6 +1512,18 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         for pid, path, start, end, text, marks, kind in rows:
             yield PassageMarks(pid, Span(path, start, end), text, stored_marks(marks, path), kind)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # its snapshot
+            yield
+        finally:
+            self.end_read()
+
     def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
         columns = TABLES[table]
         yield from self.conn.execute(
