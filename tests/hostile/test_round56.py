@@ -147,3 +147,34 @@ def test_a_connection_opened_again_maps_the_file_for_its_searches(tmp_path: Path
         assert kb.store.conn is not first  # opened again
         assert kb.search("running means", mode="lexical")[0].concept == "Adam"
         assert kb.store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0
+
+
+@pytest.mark.sqlite_only(reason="SQLite's log and its index beside the file")
+def test_a_log_deleted_under_an_open_store_is_not_called_damage(tmp_path: Path) -> None:
+    """NAME-wal deleted (a clean-up of "temporary" files) while a process has the store open:
+    that process holds the log and its close writes every commit into the file, but another
+    opening read the pages the index still names from a new empty log, and was told "database
+    is damaged ... rebuild, or restore a backup" (`check` too), while nothing was lost."""
+    from click.testing import CliRunner
+
+    from grimoire.cli import main
+
+    notes = write_notes(tmp_path / "notes", NOTES)
+    db = tmp_path / "kb.db"
+    kb = grimoire.open(db)
+    try:
+        kb.ingest([notes], embed=False)
+        Path(f"{db}-wal").unlink()
+        with pytest.raises(StoreError, match="deleted or cut short while another process") \
+                as caught:
+            grimoire.open(db).close()
+        assert "damaged" not in str(caught.value) and caught.value.path == str(db)
+        result = CliRunner().invoke(main, ["--db", str(db), "check"])
+        assert result.exit_code == 1
+        assert "kb.db-wal" in result.output and "not damage" in result.output, result.output
+        assert kb.search("running means", mode="lexical")[0].concept == "Adam"  # it holds them
+    finally:
+        kb.close()
+    assert _paths(db) == {"dropout.md", "adam.md"}  # all of it, in the file
+    with grimoire.open(db) as again:
+        assert again.search("running means", mode="lexical")[0].concept == "Adam"

@@ -20,6 +20,7 @@ from grimoire.model import Document, Problem, Span
 from grimoire.store import _carry_vectors, sqlite_checked
 from grimoire.store._io_cause import io_cause, probe
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
+from grimoire.store._wal_index import log_cut
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
     DocumentRows,
@@ -628,6 +629,8 @@ def _connect(path: str, create: bool,
             raise
         if damage is not None:
             conn.close()  # before any migration or WAL switch writes to it
+            if (cut := log_cut(path)) is not None:
+                raise StoreError(cut, path)  # not damage: another process holds the writes
             raise CorruptDatabase(damage, path)
     if readonly:
         if version < len(MIGRATIONS):
@@ -1049,6 +1052,8 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
         return StoreError(hot_journal(path), path)
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+    if code in (_IOERR, _CORRUPT) and (cut := log_cut(path)) is not None:
+        return StoreError(cut, path)
     if code == _CANTOPEN:
         return StoreError(f"cannot open the database file ({e}): check its folder and "
                           "permissions", path)
