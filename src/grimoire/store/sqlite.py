@@ -1307,8 +1307,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         inside the read, where every later write of the process nested as a savepoint that
         nothing committed: lost when the process ended (round 55's leftover). A read keeps
         nothing, so a ROLLBACK ends it as well; both refused, a file's connection is opened
-        again, and one in memory (which a close would empty) tries again before the next
-        write."""
+        again, and one in memory (which a close would empty) or of a file moved away (whose
+        close would leave its log behind) tries again before the next write."""
         refused: sqlite3.Error | None = None
         # A write nested in the read whose ROLLBACK was refused (`_unended`) is never committed.
         statements = ("COMMIT",) * (self._unended is None) + ("ROLLBACK", "ROLLBACK")
@@ -1320,8 +1320,8 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 return
             except sqlite3.Error as e:
                 refused = e
-        if self._opened_as is None:
-            self._unended = f"SQLite refused to end a read ({refused})"
+        if self._opened_as is None or self._moved():  # a close would lose what it holds
+            self._unended = self._unended or f"SQLite refused to end a read ({refused})"
             return
         self._reopen(f"its connection was closed after SQLite refused to end a read "
                      f"({refused}), and it cannot be opened again")
@@ -1410,7 +1410,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         batch of 100 files spilling its pages) failed every later read with "disk I/O error"
         while the file itself was intact (a new connection read it whole)."""
         cause = error if hasattr(error, "sqlite_errorcode") else error.__cause__
-        if cause is None or self._opened_as is None or (
+        if cause is None or self._opened_as is None or self._unended is not None or (
                 no_room(cause) is None and not isinstance(self._io_failure(cause), NoRoom)):
             return
         with contextlib.suppress(sqlite3.Error):
