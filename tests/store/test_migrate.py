@@ -11,8 +11,10 @@ from click.testing import CliRunner
 import grimoire
 from grimoire.cli import main
 from grimoire.store import open_store
+from grimoire.store.migrate import copy_store
 from grimoire.store.records import TABLES
-from tests.conftest import PgDatabases
+from tests.conftest import PgDatabases, write_notes
+from tests.store.conftest import Handles
 from tests.store.test_typo_vocabulary import _as_ts_stat_counts
 
 
@@ -121,3 +123,44 @@ def test_a_missing_postgres_database_is_named_as_missing(pg: PgDatabases) -> Non
     result = CliRunner().invoke(main, ["--db", url, "stats"])
     assert result.exit_code == 1
     assert 'database "no_such_database_here" does not exist' in result.output, result.output
+
+
+def test_migrate_while_the_source_is_written_copies_one_state_of_it(
+        handles: Handles, tmp_path: Path) -> None:
+    """A store copied while another process writes it (a `watch`, an ingest): its tables were
+    read one by one, some before the write and some after. A file removed meanwhile was
+    copied with its row and none of its documents' entries, the counts then differed after the
+    copy had committed ("the copy differs", and the next migrate to it refused: "already holds
+    notes"); a file added meanwhile failed the copy with "FOREIGN KEY constraint failed". The
+    write lands here as the copy starts its second table (traced on the destination)."""
+    from grimoire.ingest import ingest
+
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is the first. See [[Beta]].\n",
+        "b.md": "# Beta\n\nBeta is the second.\n",
+        "c.md": "# Gamma\n\nGamma is the third.\n"})
+    src, writer = handles.store, handles.other
+    ingest(src, [notes], workers=1)
+    before = {t: list(src.dump(t)) for t in TABLES}
+    dst = open_store(str(tmp_path / "copy.db"))
+    written = []
+
+    def write_meanwhile(sql: str) -> None:
+        if not written and sql.startswith("INSERT INTO documents"):
+            (notes / "b.md").unlink()
+            written.append(ingest(writer, [notes], workers=1))
+
+    dst.conn.set_trace_callback(write_meanwhile)  # type: ignore[attr-defined]
+    try:
+        copy_store(src, dst)
+        dst.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        assert written and written[0].removed == 1
+        assert {t: list(dst.dump(t)) for t in TABLES} == before  # the state before the write
+    finally:
+        dst.close()
+    again = open_store(str(tmp_path / "again.db"))
+    try:
+        copy_store(src, again)  # and the state after it, whole
+        assert {Path(r[1]).name for r in again.dump("sources")} == {"a.md", "c.md"}
+    finally:
+        again.close()

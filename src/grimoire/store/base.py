@@ -84,6 +84,12 @@ class Store(Protocol):
         SQLite take its read lock once, not once a statement)."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Every read of this thread inside sees one state of the store, whatever other
+        processes write meanwhile (a copy of the whole store: `grimoire migrate`). Nothing
+        may be written to this store inside."""
+        ...
+
     def close(self) -> None: ...
 
     def diagnose(self, error: BaseException) -> CorruptDatabase | None:

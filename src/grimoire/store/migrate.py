@@ -2,7 +2,8 @@
 
 Rows are copied with their ids, so concepts, link targets and vectors keep pointing at the
 same passages; vectors are copied, never recomputed. The destination must be empty, and the
-copy is one transaction there: a failure leaves it empty. Afterwards the counts are compared.
+copy is one transaction there: a failure leaves it empty. The counts are compared before it
+commits; the source is read as one state of it (`Store.snapshot`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ def copy_store(src: Store, dst: Store, progress: MigrateProgress | None = None) 
                          dst.url)
     copied: dict[str, int] = {}
     vectors = 0
-    with dst.transaction():
+    # One state of `src` (a `watch` or an ingest may write it meanwhile: its tables were read
+    # one by one, before and after a write, and the copy refused with a foreign key or kept
+    # with a file's row and none of its documents), and the counts compared before `dst`
+    # commits, so that a copy that differs leaves `dst` empty (it was kept, and a second
+    # migrate was refused: "the destination already holds notes").
+    with src.snapshot(), dst.transaction():
         for table in TABLES:
             n = 0
 
@@ -63,9 +69,10 @@ def copy_store(src: Store, dst: Store, progress: MigrateProgress | None = None) 
                 model, [(h, np.asarray(v, dtype=np.float32)) for h, v in blobs.items()],
                 links[model])
         dst.finish_load()
-    before, after = src.stats(), dst.stats()
-    if before != after or src.vector_counts() != dst.vector_counts():
-        raise StoreError(f"the copy differs from the original ({before} / {after})", dst.url)
+        before, after = src.stats(), dst.stats()
+        if before != after or src.vector_counts() != dst.vector_counts():
+            raise StoreError(f"the copy differs from the original ({before} / {after}); "
+                             "nothing was copied", dst.url)
     return MigrateReport(src.url, dst.url, copied, vectors, after)
 
 

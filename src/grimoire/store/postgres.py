@@ -525,6 +525,27 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         """Each query reads through the pool as before: nothing held across them."""
         return nullcontext()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One REPEATABLE READ, READ ONLY transaction on a connection this thread's reads go
+        through (`_conn`): each statement of READ COMMITTED saw the commits made since the one
+        before, so a store copied table by table while an ingest wrote it was copied half
+        before the write and half after."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        try:
+            with self.pool.connection() as conn:
+                self._local.conn = conn
+                try:
+                    with conn.transaction():
+                        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        yield
+                finally:
+                    self._local.conn = None
+        except psycopg.Error as e:
+            self._raise(e)
+
     def close(self) -> None:
         self.pool.close()
         _AWAY.forget(self.pool.name)

@@ -20,6 +20,7 @@ from grimoire.model import Document, Problem, Span
 from grimoire.store import _carry_vectors, sqlite_checked
 from grimoire.store._io_cause import io_cause, probe
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
+from grimoire.store._wal_index import log_cut
 from grimoire.store.base import DAMAGED, Reads
 from grimoire.store.document_rows import (
     DocumentRows,
@@ -628,6 +629,8 @@ def _connect(path: str, create: bool,
             raise
         if damage is not None:
             conn.close()  # before any migration or WAL switch writes to it
+            if (cut := log_cut(path)) is not None:
+                raise StoreError(cut, path)  # not damage: another process holds the writes
             raise CorruptDatabase(damage, path)
     if readonly:
         if version < len(MIGRATIONS):
@@ -1049,6 +1052,8 @@ def _open_error(e: sqlite3.DatabaseError, path: str) -> StoreError:
     if getattr(e, "sqlite_errorcode", 0) == HOT_JOURNAL:
         return StoreError(hot_journal(path), path)
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+    if code in (_IOERR, _CORRUPT) and (cut := log_cut(path)) is not None:
+        return StoreError(cut, path)
     if code == _CANTOPEN:
         return StoreError(f"cannot open the database file ({e}): check its folder and "
                           "permissions", path)
@@ -1176,6 +1181,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # a ROLLBACK was refused): opened again before the next call (`reopen_if_replaced`).
         self._closed: str | None = None
         self._stuck: str | None = None  # in memory, a failed write not undone (`_roll_back`)
+        # Why the connection is inside a transaction no caller holds (a read's COMMIT and
+        # ROLLBACK refused, a write's ROLLBACK refused while its file was moved away): ended
+        # before the next write or call (`_end_unended`), never nested in.
+        self._unended: str | None = None
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1185,6 +1194,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         """One atomic unit of work; nested calls become savepoints."""
         if self._stuck is not None:
             raise StoreError(self._stuck, self.path)
+        self._end_unended()
         if self.conn.in_transaction:
             self.conn.execute("SAVEPOINT nested")
             try:
@@ -1223,6 +1233,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # The write so far went to the log alone (WAL): the file itself changed by now is
             # someone else's change (a copy over it), not this write's (review46b).
             before = None
+        if self._unended is not None:
+            # A part of this write (a savepoint) failed and its ROLLBACK was refused: the
+            # transaction holds what that part did, and nothing of it may be committed.
+            kept = StoreError(f"{self._unended}; nothing of this write is kept", self.path)
+            self._roll_back(kept)
+            raise kept
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
@@ -1252,6 +1268,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                self._unended = None
                 return
             except sqlite3.Error as e:
                 refused = e
@@ -1259,14 +1276,76 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             self._stuck = (f"SQLite refused to roll back a failed write ({refused}), and this "
                            "store in memory holds what that write did: open a new one")
             raise StoreError(f"{self._stuck} (the write: {error})", self.path) from error
+        if self._moved():
+            # Closed now, the connection of a file moved away left its log (this file's
+            # committed writes not yet folded into it) beside the old path, where a new file
+            # would replay it, and the file itself without them (review55b). Kept: the
+            # ROLLBACK is asked again before the next call, and the close folds the log into
+            # the file by its descriptor (`close`).
+            self._unended = (f"SQLite refused to roll back a failed write ({refused}) "
+                             "of a file moved away")
+            return
+        self._reopen("its connection was closed after SQLite refused to roll back a failed "
+                     "write (nothing of that write is kept), and it cannot be opened again")
+
+    def _reopen(self, why: str) -> None:
+        """Close the connection (which ends its transaction, keeping nothing of a write) and
+        open the file again; `why` is said when that fails, at the next call, which tries again
+        (`reopen_if_replaced`)."""
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        self._unended = None
         try:
             self.conn = connect(self._file, create=False)
-        except StoreError:  # opened again before the next call (`reopen_if_replaced`)
-            self._closed = ("its connection was closed after SQLite refused to roll back a "
-                            "failed write (nothing of that write is kept), and it cannot be "
-                            "opened again")
+        except StoreError:
+            self._closed = why
+
+    def end_read(self) -> None:
+        """End the read transaction of `reading` (or of a load of vectors or names), with no
+        error of its own in place of one being raised. A COMMIT refused there (an interrupt)
+        said "interrupted" for the search's own error or result, and left the connection
+        inside the read, where every later write of the process nested as a savepoint that
+        nothing committed: lost when the process ended (round 55's leftover). A read keeps
+        nothing, so a ROLLBACK ends it as well; both refused, a file's connection is opened
+        again, and one in memory (which a close would empty) or of a file moved away (whose
+        close would leave its log behind) tries again before the next write."""
+        refused: sqlite3.Error | None = None
+        # A write nested in the read whose ROLLBACK was refused (`_unended`) is never committed.
+        statements = ("COMMIT",) * (self._unended is None) + ("ROLLBACK", "ROLLBACK")
+        for statement in statements:
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute(statement)
+                self._unended = None
+                return
+            except sqlite3.Error as e:
+                refused = e
+        if self._opened_as is None or self._moved():  # a close would lose what it holds
+            self._unended = self._unended or f"SQLite refused to end a read ({refused})"
+            return
+        self._reopen(f"its connection was closed after SQLite refused to end a read "
+                     f"({refused}), and it cannot be opened again")
+
+    def _end_unended(self) -> None:
+        """End the transaction `_unended` names before the connection is used again: asked
+        once more (an interrupt is over once no statement runs); refused, a file's connection is
+        opened again while its file is in place, and otherwise this raises."""
+        if self._unended is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._unended = None
+            return
+        if self._opened_as is not None and not self._moved():
+            self._reopen(f"its connection was closed after {self._unended}, "
+                         "and it cannot be opened again")
+            if self._closed is None:
+                return
+            raise StoreError(self._closed, self.path)
+        said = GONE if self._opened_as is not None and not Path(self._file).exists() else (
+            f"{self._unended}, and SQLite refuses to end it still: open the store again")
+        raise StoreError(said, self.path)
 
     def _state_if_checked(self) -> tuple[int, ...] | None:
         return None if self._checks_at_open is None else sqlite_checked.file_state(self._file)
@@ -1331,7 +1410,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         batch of 100 files spilling its pages) failed every later read with "disk I/O error"
         while the file itself was intact (a new connection read it whole)."""
         cause = error if hasattr(error, "sqlite_errorcode") else error.__cause__
-        if cause is None or self._opened_as is None or (
+        if cause is None or self._opened_as is None or self._unended is not None or (
                 no_room(cause) is None and not isinstance(self._io_failure(cause), NoRoom)):
             return
         with contextlib.suppress(sqlite3.Error):
@@ -1437,6 +1516,18 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         )
         for pid, path, start, end, text, marks, kind in rows:
             yield PassageMarks(pid, Span(path, start, end), text, stored_marks(marks, path), kind)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # its snapshot
+            yield
+        finally:
+            self.end_read()
 
     def dump(self, table: str) -> Iterator[tuple[Any, ...]]:
         columns = TABLES[table]
@@ -1565,6 +1656,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         opened (a copy moved over it: a backup restored with `mv`, a rebuild this process's
         connection did not hold back); None while it is the same file. Raises StoreError
         when no file is there any more: what this process wrote would be lost."""
+        self._end_unended()
         if self._closed is not None:
             try:
                 self.conn = connect(self._file, create=False)
@@ -1598,8 +1690,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # file nor deletes it on close: NAME-wal stayed full of this file's pages, and the
             # next opener of the file now at NAME replayed them into it (a backup restored
             # with `mv` came back as the old store, with no error). Folded here, by the
-            # descriptor: into this file, wherever it is now; the log is left empty.
+            # descriptor: into this file, wherever it is now; the log is left empty. A
+            # transaction left open (`_unended`) is ended first: no checkpoint runs inside one.
             with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too

@@ -28,6 +28,7 @@ from pathlib import Path
 from grimoire.errors import StoreError
 from grimoire.files import grimoire_running, storable
 from grimoire.files import path_of as file_path
+from grimoire.store._wal_index import log_cut
 from grimoire.store.sqlite import (
     APPLICATION_ID,
     HOT_JOURNAL,
@@ -98,6 +99,8 @@ def check(path: str) -> Health:
             problems.append(f"the list of sources cannot be read: {e}")
     finally:
         conn.close()
+    if problems and (cut := log_cut(p)) is not None:
+        raise StoreError(cut, path)  # the pages it could not read are another process's log
     return Health(path, not problems, tuple(problems), roots, notices)
 
 
@@ -114,6 +117,8 @@ def _refuse_unreadable_log(db: Path, error: sqlite3.Error) -> None:
     """A -wal without its -shm (a killed writer's, the -shm cleaned away) in a folder this
     user cannot write: SQLite cannot make the -shm it needs to read the log ("unable to open
     database file"). That is not damage: say what is needed instead."""
+    if (cut := log_cut(db)) is not None:
+        raise StoreError(cut, str(db)) from error
     wal = Path(f"{db}-wal")
     if (getattr(error, "sqlite_errorcode", 0) & 0xFF == _CANTOPEN and wal.exists()
             and not Path(f"{db}-shm").exists() and not os.access(db.parent, os.W_OK)):

@@ -12,7 +12,7 @@ re-saving the last file written gives its entries the same ids and count as befo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from grimoire.store.records import NameRow
 
@@ -49,6 +49,7 @@ class NameLogSQL:
     """The name log's queries, mixed into SQLiteStore (see `grimoire.search_names`)."""
 
     conn: sqlite3.Connection
+    end_read: Callable[[], None]  # SQLiteStore's: a read transaction ended, never raising
 
     def name_reader(self) -> NameLogReader | None:
         """The names and their log read through a read-only connection of their own, for a
@@ -112,7 +113,7 @@ class NameLogSQL:
                 " JOIN documents d ON d.id = e.document_id WHERE e.redirect IS NULL")]
         finally:
             if own:
-                self.conn.execute("COMMIT")
+                self.end_read()
 
     # -- names looked up here (`grimoire.search_names.StoreNames`) ----------------------------
 
@@ -170,6 +171,17 @@ class NameLogReader(NameLogSQL):
         # Another connection's counter: never the store's, so an index loaded here follows
         # the log from the position it read when the store's own connection refreshes it.
         return (-1,)
+
+    def end_read(self) -> None:
+        # A read-only connection of one thread's load: no write can nest in its read, and
+        # an error under way is not replaced by this one's.
+        for statement in ("COMMIT", "ROLLBACK"):
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute(statement)
+                return
+            except sqlite3.Error:
+                continue
 
     def close(self) -> None:
         self.conn.close()

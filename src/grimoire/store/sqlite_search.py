@@ -138,6 +138,7 @@ class SearchSQL:
     # (the change counter it was asked at, whether resolve has made concepts)
     _concepts_checked: tuple[tuple[int, ...], bool] = ((), False)
     _searches = 0  # searches run on this connection (`reading`): the second maps the file
+    _mapped: sqlite3.Connection | None = None  # the connection `reading` mapped the file in
     _read_counter: tuple[int, ...] | None = None  # `change_counter` inside `reading`'s read
     # `term_counts`' counts read on a connection at a change counter: term -> (count, cap)
     _counts: tuple[sqlite3.Connection | None, tuple[int, ...], dict[str, tuple[int, int]]] = (
@@ -147,6 +148,7 @@ class SearchSQL:
         None, (), {})
     open_reader: Callable[[], sqlite3.Connection]  # SQLiteStore's
     transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]  # SQLiteStore's
+    end_read: Callable[[], None]  # SQLiteStore's: a read transaction ended, never raising
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -161,8 +163,11 @@ class SearchSQL:
         p50). Not the first: a command that searches once took 14 ms more CPU with the map
         at 1M passages."""
         self._searches += 1
-        if self._searches == 2:
+        # Each connection: one opened again (a refused ROLLBACK, a write that found the disk
+        # full) mapped nothing, and every search after it read as the first (review55b).
+        if self._searches >= 2 and self._mapped is not self.conn:
             self.conn.execute(f"PRAGMA mmap_size = {SEARCH_MAP_BYTES}")
+            self._mapped = self.conn
         if self.conn.in_transaction:
             yield
             return
@@ -177,8 +182,7 @@ class SearchSQL:
             yield
         finally:
             self._read_counter = None
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
+            self.end_read()
 
     # -- lexical --------------------------------------------------------------------------
 
@@ -753,7 +757,7 @@ class SearchSQL:
             return VectorScan.load(signature, count, dim, chunks())
         finally:
             if own:
-                self.conn.execute("COMMIT")
+                self.end_read()
 
     def index_vectors(self, model: str) -> None:
         """Bring the vector index file of `model` up to date now (after embedding), so that
@@ -771,7 +775,7 @@ class SearchSQL:
             self._kept_scan(model, signature, sum(signature[:4:2]), self._vector_dim(model))
         finally:
             if own:
-                self.conn.execute("COMMIT")
+                self.end_read()
 
     def _vector_dim(self, model: str) -> int:
         """The dimension of `model`'s stored vectors (0: none stored)."""

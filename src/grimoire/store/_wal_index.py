@@ -1,0 +1,61 @@
+"""What a SQLite file's write-ahead log index (NAME-shm) says of its log (NAME-wal).
+
+A log deleted (or cut short) while a process has the store open: that process writes on in
+the log it holds open, and its close folds every commit into the file; but the index it keeps
+in NAME-shm still names frames of the log, so another process opening the file reads them from
+the new empty log SQLite makes there, and fails every read of those pages ("unable to get the
+page", a short read). Grimoire called that damage, and said to rebuild or restore a backup (a
+backup would have lost every write since it) while nothing was lost.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+
+# The index's header (wal.c, `WalIndexHdr`), twice at the start of NAME-shm, in the machine's
+# byte order (an index is never moved to another): version, unused, change counter,
+# initialised, big-endian checksums, page size (1 means 65536), last valid frame, pages in the
+# file.
+_HEADER = struct.Struct("=IIIBBHII")
+_HEADER_BYTES = 48
+_VERSION = 3007000
+_WAL_HEADER, _FRAME_HEADER = 32, 24
+
+
+def frames_missing(path: str | os.PathLike[str]) -> int:
+    """How many frames NAME-shm names that NAME-wal no longer holds (0 when none, when there is
+    no index, or when it cannot be read whole)."""
+    name = os.fspath(path)
+    try:
+        with open(f"{name}-shm", "rb") as f:  # noqa: PTH123 - a path that may be a str
+            head = f.read(2 * _HEADER_BYTES)
+    except OSError:
+        return 0
+    if len(head) < 2 * _HEADER_BYTES or head[:_HEADER_BYTES] != head[_HEADER_BYTES:]:
+        return 0  # none, or being written: the two copies differ until a write ends
+    version, _, _, init, _, page, last, _ = _HEADER.unpack_from(head)
+    if version != _VERSION or not init or not last:
+        return 0
+    page = 65536 if page == 1 else int(page)
+    try:
+        size = os.stat(f"{name}-wal").st_size  # noqa: PTH116 - a path that may be a str
+    except FileNotFoundError:
+        size = 0
+    except OSError:
+        return 0
+    held = max(0, size - _WAL_HEADER) // (_FRAME_HEADER + page)
+    return max(0, int(last) - held)
+
+
+def log_cut(path: str | os.PathLike[str]) -> str | None:
+    """What to say when NAME-wal lacks frames its index names (see the module), else None."""
+    missing = frames_missing(path)
+    if not missing:
+        return None
+    name = os.path.basename(os.fspath(path))  # noqa: PTH119 - a path that may be a str
+    return (f"{name}-wal, its log of writes not yet in the file, was deleted or cut short "
+            f"while another process had the store open ({name}-shm lists {missing} page "
+            "writes the log no longer holds): that process still holds them; close it "
+            "(`watch`, `serve`, a Python session) and its close writes them into the file. "
+            "This is not damage: nothing was read and the file was left as it is")
