@@ -314,6 +314,9 @@ TYPO_WORDS = 16
 LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
+LOCAL_PAIRS = 0.0  # prototype (search56)
+LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
+LOCAL_NORM = 0.0  # prototype (search56)
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -383,6 +386,9 @@ class Searcher:
         # (query, mode, filters): a words list held CANDIDATES. The filters are in the key, so
         # a threaded server's two searches of one query with other filters keep their own.
         self._full: dict[tuple[str, str, Filters], bool] = {}
+        # LOCAL_LIFT's texts of groups, while the store's change counter stays this one.
+        self._local_memo: dict[_GroupKey, tuple[str, str]] = {}
+        self._local_counter: tuple[int, ...] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -611,28 +617,57 @@ class Searcher:
         """Lift the fused first LOCAL_TOP groups by the query's words their own texts say and
         the other candidates' do not (LOCAL_LIFT)."""
         top = sorted(fused, key=lambda key: -fused[key])[:LOCAL_TOP]
-        asked = {_stem(w) for w in words
-                 if len(w) >= 3 and not w.isdigit() and w.casefold() not in STOPWORDS}
+        content = [_stem(w) for w in words
+                   if len(w) >= 3 and not w.isdigit() and w.casefold() not in STOPWORDS]
+        asked: set[str | tuple[str, str]] = set(content)
+        if LOCAL_PAIRS:
+            kept = [w for w in words if w.casefold() not in STOPWORDS]
+            asked |= {(_stem(a), _stem(b)) for a, b in zip(kept, kept[1:], strict=False)
+                      if len(a) >= 3 and len(b) >= 3 and not a.isdigit() and not b.isdigit()}
         if len(top) < 3 or not asked:
             return
         texts = self._local_texts(top)
-        said = {key: {_stem(w) for w in _WORD.findall(names + " " + text)}
-                for key, (names, text) in texts.items()}
-        weight: dict[str, float] = {}
+        said: dict[_GroupKey, set[str | tuple[str, str]]] = {}
+        for key, (names, text) in texts.items():
+            tokens = _WORD.findall(names + " " + text)
+            said[key] = {_stem(w) for w in tokens}
+            if LOCAL_PAIRS:
+                kept = [w for w in _WORD.findall(names) if w.casefold() not in STOPWORDS]
+                body = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
+                said[key] |= {(_stem(a), _stem(b)) for seq in (kept, body)
+                              for a, b in zip(seq, seq[1:], strict=False)}
+        weight: dict[str | tuple[str, str], float] = {}
         for word in asked:
             df = sum(1 for key in top if word in said.get(key, ()))
             if df:
-                weight[word] = math.log(len(top) / df)
+                weight[word] = math.log(len(top) / df) * (
+                    LOCAL_PAIRS if isinstance(word, tuple) else 1.0)
         score = {key: sum(w for word, w in weight.items() if word in said[key])
                  for key, (_, text) in texts.items() if text}
         best = max(score.values(), default=0.0)
+        if LOCAL_NORM:
+            best = best * (1.0 - LOCAL_NORM) + LOCAL_NORM * sum(weight.values())
         if best > 0:
             for key, value in score.items():
                 fused[key] += LOCAL_LIFT * value / best
 
     def _local_texts(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
         """Each group's names (its concept's label, its first passage's term) and the first
-        LOCAL_WORDS words of its first passage ("" for a group with none)."""
+        LOCAL_WORDS words of its first passage ("" for a group with none). Kept while the
+        store does not change (LOCAL_KEPT groups): the next description's candidates are
+        mostly the same neighbours, and each read costs a statement or more."""
+        counter = self.store.change_counter()
+        if self._local_counter != counter or len(self._local_memo) > LOCAL_KEPT:
+            self._local_memo = {}
+            self._local_counter = counter
+        memo = self._local_memo
+        missing = [key for key in keys if key not in memo]
+        if missing:
+            memo.update(self._local_read(missing))
+        return {key: memo[key] for key in keys}
+
+    def _local_read(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
+        """`_local_texts` read from the store."""
         firsts: dict[_GroupKey, int] = {}
         for kind, found in (
                 ("e", self.store.entry_first_passages([k[1] for k in keys if k[0] == "e"])),
