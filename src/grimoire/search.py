@@ -317,6 +317,9 @@ LOCAL_WORDS = 40
 LOCAL_PAIRS = 0.0  # prototype (search56)
 LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
 LOCAL_NORM = 0.0  # prototype (search56)
+SPECIFIC_LIFT = 0.0  # prototype (search56)
+SPECIFIC_TOP = 5
+SPECIFIC_EMPTY = False
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -622,7 +625,7 @@ class Searcher:
         asked: set[str | tuple[str, str]] = set(content)
         if LOCAL_PAIRS:
             kept = [w for w in words if w.casefold() not in STOPWORDS]
-            asked |= {(_stem(a), _stem(b)) for a, b in zip(kept, kept[1:], strict=False)
+            asked |= {(_stem(a), _stem(b)) for a, b in itertools.pairwise(kept)
                       if len(a) >= 3 and len(b) >= 3 and not a.isdigit() and not b.isdigit()}
         if len(top) < 3 or not asked:
             return
@@ -635,7 +638,7 @@ class Searcher:
                 kept = [w for w in _WORD.findall(names) if w.casefold() not in STOPWORDS]
                 body = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
                 said[key] |= {(_stem(a), _stem(b)) for seq in (kept, body)
-                              for a, b in zip(seq, seq[1:], strict=False)}
+                              for a, b in itertools.pairwise(seq)}
         weight: dict[str | tuple[str, str], float] = {}
         for word in asked:
             df = sum(1 for key in top if word in said.get(key, ()))
@@ -644,12 +647,35 @@ class Searcher:
                     LOCAL_PAIRS if isinstance(word, tuple) else 1.0)
         score = {key: sum(w for word, w in weight.items() if word in said[key])
                  for key, (_, text) in texts.items() if text}
+        if SPECIFIC_LIFT:
+            self._specific_lift(top, texts, {w for w in asked if isinstance(w, str)}, fused)
         best = max(score.values(), default=0.0)
         if LOCAL_NORM:
             best = best * (1.0 - LOCAL_NORM) + LOCAL_NORM * sum(weight.values())
         if best > 0:
             for key, value in score.items():
                 fused[key] += LOCAL_LIFT * value / best
+
+    def _specific_lift(self, top: Sequence[_GroupKey],
+                       texts: dict[_GroupKey, tuple[str, str]], asked: set[str],
+                       fused: dict[_GroupKey, float]) -> None:
+        """Lift a candidate that a candidate above it names in its opening words, when the
+        query says none of its name's words (SPECIFIC_LIFT, prototype)."""
+        opened = [(key, f" {' '.join(_WORD.findall(texts[key][1].casefold()))} ")
+                  for key in top[:SPECIFIC_TOP]]
+        for rank, key in enumerate(top):
+            if not texts[key][1] and not SPECIFIC_EMPTY:
+                continue
+            for name in texts[key][0].split("\n"):
+                tokens = _WORD.findall(name.casefold())
+                if not tokens or len("".join(tokens)) < 4:
+                    continue
+                if any(_stem(t) in asked for t in tokens):
+                    continue
+                phrase = f" {' '.join(tokens)} "
+                if any(phrase in text for above, text in opened[:rank] if above != key):
+                    fused[key] += SPECIFIC_LIFT
+                    break
 
     def _local_texts(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
         """Each group's names (its concept's label, its first passage's term) and the first
@@ -680,7 +706,7 @@ class Searcher:
         for key in keys:
             row = rows.get(firsts.get(key, -1))
             label = labels.get(key[1]) if key[0] == "c" else None
-            names = " ".join(filter(None, [label, row.term if row is not None else None]))
+            names = "\n".join(filter(None, [label, row.term if row is not None else None]))
             text = " ".join(row.text.split()[:LOCAL_WORDS]) if row is not None else ""
             out[key] = (names, text)
         return out
