@@ -11,7 +11,7 @@ QUERY = ("a rule that keeps any single update from growing too large, so that on
 
 
 def _texts(kb: grimoire.Grimoire) -> str:
-    return " ".join(text for _, text in kb.searcher._local_memo.values())
+    return " ".join(text for _, text in kb.searcher._local_memo[1].values())
 
 
 def test_the_local_texts_are_kept_and_follow_an_edited_note(tmp_path: Path) -> None:
@@ -32,9 +32,9 @@ def test_the_local_texts_are_kept_and_follow_an_edited_note(tmp_path: Path) -> N
         kb.ingest([notes])
         first = kb.search(QUERY, k=3)
         assert "capping" in _texts(kb).casefold()
-        kept = dict(kb.searcher._local_memo)
+        kept = dict(kb.searcher._local_memo[1])
         assert kb.search(QUERY, k=3) == first  # the same hits from the kept texts
-        assert kb.searcher._local_memo == kept
+        assert kb.searcher._local_memo[1] == kept
         clipping.write_text("Limiting the norm of each gradient before the step is taken, so "
                             "that one bad batch cannot blow the weights up.\n")
         kb.ingest([notes])

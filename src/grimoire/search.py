@@ -314,12 +314,7 @@ TYPO_WORDS = 16
 LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
-LOCAL_PAIRS = 0.0  # prototype (search56)
 LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
-LOCAL_NORM = 0.0  # prototype (search56)
-SPECIFIC_LIFT = 0.0  # prototype (search56)
-SPECIFIC_TOP = 5
-SPECIFIC_EMPTY = False
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -389,9 +384,10 @@ class Searcher:
         # (query, mode, filters): a words list held CANDIDATES. The filters are in the key, so
         # a threaded server's two searches of one query with other filters keep their own.
         self._full: dict[tuple[str, str, Filters], bool] = {}
-        # LOCAL_LIFT's texts of groups, while the store's change counter stays this one.
-        self._local_memo: dict[_GroupKey, tuple[str, str]] = {}
-        self._local_counter: tuple[int, ...] | None = None
+        # LOCAL_LIFT's texts of groups, read at this change counter of the store (one pair,
+        # replaced whole: a threaded server's searches never mix two snapshots' texts).
+        self._local_memo: tuple[tuple[int, ...] | None, dict[_GroupKey, tuple[str, str]]] = (
+            None, {})
 
     @property
     def embedder(self) -> Embedder:
@@ -620,62 +616,24 @@ class Searcher:
         """Lift the fused first LOCAL_TOP groups by the query's words their own texts say and
         the other candidates' do not (LOCAL_LIFT)."""
         top = sorted(fused, key=lambda key: -fused[key])[:LOCAL_TOP]
-        content = [_stem(w) for w in words
-                   if len(w) >= 3 and not w.isdigit() and w.casefold() not in STOPWORDS]
-        asked: set[str | tuple[str, str]] = set(content)
-        if LOCAL_PAIRS:
-            kept = [w for w in words if w.casefold() not in STOPWORDS]
-            asked |= {(_stem(a), _stem(b)) for a, b in itertools.pairwise(kept)
-                      if len(a) >= 3 and len(b) >= 3 and not a.isdigit() and not b.isdigit()}
+        asked = {_stem(w) for w in words
+                 if len(w) >= 3 and not w.isdigit() and w.casefold() not in STOPWORDS}
         if len(top) < 3 or not asked:
             return
         texts = self._local_texts(top)
-        said: dict[_GroupKey, set[str | tuple[str, str]]] = {}
-        for key, (names, text) in texts.items():
-            tokens = _WORD.findall(names + " " + text)
-            said[key] = {_stem(w) for w in tokens}
-            if LOCAL_PAIRS:
-                kept = [w for w in _WORD.findall(names) if w.casefold() not in STOPWORDS]
-                body = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
-                said[key] |= {(_stem(a), _stem(b)) for seq in (kept, body)
-                              for a, b in itertools.pairwise(seq)}
-        weight: dict[str | tuple[str, str], float] = {}
+        said = {key: {_stem(w) for w in _WORD.findall(names + " " + text)}
+                for key, (names, text) in texts.items()}
+        weight: dict[str, float] = {}
         for word in asked:
             df = sum(1 for key in top if word in said.get(key, ()))
             if df:
-                weight[word] = math.log(len(top) / df) * (
-                    LOCAL_PAIRS if isinstance(word, tuple) else 1.0)
+                weight[word] = math.log(len(top) / df)
         score = {key: sum(w for word, w in weight.items() if word in said[key])
                  for key, (_, text) in texts.items() if text}
-        if SPECIFIC_LIFT:
-            self._specific_lift(top, texts, {w for w in asked if isinstance(w, str)}, fused)
         best = max(score.values(), default=0.0)
-        if LOCAL_NORM:
-            best = best * (1.0 - LOCAL_NORM) + LOCAL_NORM * sum(weight.values())
         if best > 0:
             for key, value in score.items():
                 fused[key] += LOCAL_LIFT * value / best
-
-    def _specific_lift(self, top: Sequence[_GroupKey],
-                       texts: dict[_GroupKey, tuple[str, str]], asked: set[str],
-                       fused: dict[_GroupKey, float]) -> None:
-        """Lift a candidate that a candidate above it names in its opening words, when the
-        query says none of its name's words (SPECIFIC_LIFT, prototype)."""
-        opened = [(key, f" {' '.join(_WORD.findall(texts[key][1].casefold()))} ")
-                  for key in top[:SPECIFIC_TOP]]
-        for rank, key in enumerate(top):
-            if not texts[key][1] and not SPECIFIC_EMPTY:
-                continue
-            for name in texts[key][0].split("\n"):
-                tokens = _WORD.findall(name.casefold())
-                if not tokens or len("".join(tokens)) < 4:
-                    continue
-                if any(_stem(t) in asked for t in tokens):
-                    continue
-                phrase = f" {' '.join(tokens)} "
-                if any(phrase in text for above, text in opened[:rank] if above != key):
-                    fused[key] += SPECIFIC_LIFT
-                    break
 
     def _local_texts(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
         """Each group's names (its concept's label, its first passage's term) and the first
@@ -683,10 +641,10 @@ class Searcher:
         store does not change (LOCAL_KEPT groups): the next description's candidates are
         mostly the same neighbours, and each read costs a statement or more."""
         counter = self.store.change_counter()
-        if self._local_counter != counter or len(self._local_memo) > LOCAL_KEPT:
-            self._local_memo = {}
-            self._local_counter = counter
-        memo = self._local_memo
+        kept_at, memo = self._local_memo
+        if kept_at != counter or len(memo) > LOCAL_KEPT:
+            memo = {}
+            self._local_memo = (counter, memo)
         missing = [key for key in keys if key not in memo]
         if missing:
             memo.update(self._local_read(missing))
@@ -706,7 +664,7 @@ class Searcher:
         for key in keys:
             row = rows.get(firsts.get(key, -1))
             label = labels.get(key[1]) if key[0] == "c" else None
-            names = "\n".join(filter(None, [label, row.term if row is not None else None]))
+            names = " ".join(filter(None, [label, row.term if row is not None else None]))
             text = " ".join(row.text.split()[:LOCAL_WORDS]) if row is not None else ""
             out[key] = (names, text)
         return out
