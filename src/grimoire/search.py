@@ -314,6 +314,7 @@ TYPO_WORDS = 16
 LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
+LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -383,6 +384,10 @@ class Searcher:
         # (query, mode, filters): a words list held CANDIDATES. The filters are in the key, so
         # a threaded server's two searches of one query with other filters keep their own.
         self._full: dict[tuple[str, str, Filters], bool] = {}
+        # LOCAL_LIFT's texts of groups, read at this change counter of the store (one pair,
+        # replaced whole: a threaded server's searches never mix two snapshots' texts).
+        self._local_memo: tuple[tuple[int, ...] | None, dict[_GroupKey, tuple[str, str]]] = (
+            None, {})
 
     @property
     def embedder(self) -> Embedder:
@@ -632,7 +637,21 @@ class Searcher:
 
     def _local_texts(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
         """Each group's names (its concept's label, its first passage's term) and the first
-        LOCAL_WORDS words of its first passage ("" for a group with none)."""
+        LOCAL_WORDS words of its first passage ("" for a group with none). Kept while the
+        store does not change (LOCAL_KEPT groups): the next description's candidates are
+        mostly the same neighbours, and each read costs a statement or more."""
+        counter = self.store.change_counter()
+        kept_at, memo = self._local_memo
+        if kept_at != counter or len(memo) > LOCAL_KEPT:
+            memo = {}
+            self._local_memo = (counter, memo)
+        missing = [key for key in keys if key not in memo]
+        if missing:
+            memo.update(self._local_read(missing))
+        return {key: memo[key] for key in keys}
+
+    def _local_read(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, tuple[str, str]]:
+        """`_local_texts` read from the store."""
         firsts: dict[_GroupKey, int] = {}
         for kind, found in (
                 ("e", self.store.entry_first_passages([k[1] for k in keys if k[0] == "e"])),
