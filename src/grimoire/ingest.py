@@ -381,7 +381,7 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # post's, "\u03b5-greedy" also "epsilon-greedy", an edited export and a test folder's notes read,
 # a plain-string prolog unescaped, German articles in German only (review55a); Typst notes
 # (`.typ`) read, and the PDF Typst made beside its `x.typ` a built copy (qa55, review55c).
-READ_VERSION = b"grimoire-read-67\x00"
+READ_VERSION = b"grimoire-read-68\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -70,6 +70,8 @@ FORMATS: tuple[Format, ...] = (
     Format("rst", "grimoire.readers.rst", sniffs.RST_EXTENSIONS, sniff=sniffs.rst),
     Format("latex", "grimoire.readers.latex", (".tex", ".ltx"), sniff=sniffs.latex),
     Format("typst", "grimoire.readers.typst", (".typ",), sniff=sniffs.typst),
+    Format("asciidoc", "grimoire.readers.asciidoc", (".adoc", ".asciidoc", ".asc", ".ad"),
+           sniff=sniffs.asciidoc),
     Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
     Format("text", "grimoire.readers.text",
            (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),
