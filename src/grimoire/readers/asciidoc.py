@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 from grimoire.model import Document
 from grimoire.readers import markdown, sniffs
-from grimoire.readers.base import decode
+from grimoire.readers.base import collapse, decode
+from grimoire.readers.conventions import names_no_concept, unnumbered
 from grimoire.readers.markdown._blocks import build_parser, parse
 
 name = "asciidoc"
@@ -46,6 +47,8 @@ _HEADING = re.compile(r"(={1,6})[ \t]+(\S.*?)(?:[ \t]+=+)?[ \t]*")
 _ATTRIBUTE = re.compile(r":(!?[\w][\w-]*!?):(?:[ \t]+(.*))?")
 _ANCHOR = re.compile(r"\[\[[^\[\]\n]*\]\]|\[#[^\[\]\n]*\]")
 _BLOCK_ATTRIBUTES = re.compile(r"\[([^\[\]\n]*)\]")
+_KNOWN_STYLE = re.compile(r"[ \t]*(?:source|listing|literal|stem|latexmath|asciimath|quote"
+                          r"|verse|NOTE|TIP|IMPORTANT|WARNING|CAUTION)\b")
 _BLOCK_TITLE = re.compile(r"\.([^.\s].*)")
 _DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|\|===|!===)[ \t]*")
 _MACRO_LINE = re.compile(r"[A-Za-z][\w-]*::[^\s\[]*\[.*\][ \t]*")
@@ -54,7 +57,14 @@ _ADMONITION = re.compile(r"(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):[ \t]+(.*)")
 _ADMONITION_STYLES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 _MATH_STYLES = frozenset({"stem", "latexmath", "asciimath"})
 _LIST = re.compile(r"([ \t]*)(\*{1,5}|-|\.{1,5}|\d+\.|[a-zA-Z]\.)[ \t]+(\S.*)")
-_TERM = re.compile(r"[ \t]*([^\s:;][^:;\n]*?)(:{2,4}|;;)(?:[ \t]+(.*))?")
+# A description list's term (as Asciidoctor finds one): words ending in no blank or colon,
+# then `::` (`:::`, `::::`, `;;`) and the line's end or a blank (`std::vector` is none).
+_TERM = re.compile(r"[ \t]*(\S|\S.*?[^\s:])(:{2,4}|;;)(?:[ \t]+(.*))?[ \t]*")
+# An inline formula that runs on over later lines: `stem:[` with no `]` after it on its line.
+_OPEN_MATH = re.compile(r"(?:stem|latexmath|asciimath):\[(?=(?:[^\]\\\n]|\\.)*$)")
+# A link whose text runs on over later lines: `link:url[` or `https://url[` ending its line.
+_OPEN_LINK = re.compile(r"(?:link:)?((?:https?|ftp|mailto):[^\s\[\]]+|link:[^\s\[\]]+)\[[ \t]*$")
+_CLOSE_MATH = re.compile(r"(?:[^\]\\\n]|\\.)*\]")
 _CALLOUT = re.compile(r"<(\d+|\.)>[ \t]+(.*)")
 # Inline: math and code first (kept as written), then macros and marks.
 _SEGMENT = re.compile(r"(?:stem|latexmath|asciimath):\[((?:[^\]\\\n]|\\.)*)\]|`[^`\n]+`")
@@ -67,6 +77,9 @@ _XREF = re.compile(r"xref:([^\s\[\]]+)\[([^\]\n]*)\]")
 _CROSS = re.compile(r"<<([^<>,\n]+?)(?:,[ \t]*([^<>\n]*))?>>")
 _IMAGE = re.compile(r"image:([^\s:\[][^\s\[]*)\[([^\]\n]*)\]")
 _INLINE_MACRO = re.compile(r"\b(?:kbd|btn|menu:[^\s\[]*|indexterm2|icon:[^\s\[]*)\[([^\]\n]*)\]")
+# An anchor inline: a bibliography entry's `[[[id]]]`, `[[id]]`, `anchor:id[]`: no text.
+_INLINE_ANCHOR = re.compile(r"\[\[\[[^\[\]\n]*\]\]\]|\[\[[A-Za-z_][^\[\]\n]*\]\]"
+                            r"|anchor:[\w-]+\[[^\]\n]*\]")
 _INDEXTERM = re.compile(r"indexterm:\[[^\]\n]*\]|\(\(\([^()\n]*\)\)\)")
 _INDEXTERM2 = re.compile(r"\(\(([^()\n]+)\)\)")
 _STRONG = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
@@ -99,6 +112,8 @@ class _State:
     attach: bool = False  # a `+` read: the next block is the list item's
     item_indent: str = ""  # the margin of the last list item's text
     in_list: bool = False
+    math: bool = False  # an inline formula open over lines (`stem:[` ... `]`)
+    link: str = ""  # the target of a link whose text runs on over lines
     lines: list[str] = field(default_factory=list)  # the note's lines, for a look ahead
     number: int = 0  # the line's index
     held: dict[int, str] = field(default_factory=dict)  # a term to write at a later line
@@ -106,6 +121,14 @@ class _State:
 
 def _inline(st: _State, text: str) -> str:
     """A line of text in Markdown's markup."""
+    tail = ""
+    if (opened := _OPEN_LINK.search(text)) is not None:
+        text, tail = text[:opened.start()], "["
+        st.link = opened.group(1).removeprefix("link:")
+    elif (opened := _OPEN_MATH.search(text)) is not None and "`" not in text[:opened.start()]:
+        # `stem:[\min \left(` closed on a later line: a formula over lines, as Markdown's
+        text, tail = text[:opened.start()], "$" + text[opened.end():].replace("\\]", "]")
+        st.math = True
     out, last = [], 0
     for m in _SEGMENT.finditer(text):
         out.append(_markup(st, text[last:m.start()]))
@@ -116,7 +139,17 @@ def _inline(st: _State, text: str) -> str:
             out.append(m.group())
         last = m.end()
     out.append(_markup(st, text[last:]))
-    return "".join(out).rstrip()
+    return ("".join(out) + tail).rstrip()
+
+
+def _math_line(st: _State, line: str) -> str:
+    """A line of an inline formula opened on a line above: up to its `]`, then text."""
+    end = _CLOSE_MATH.match(line)
+    if end is None:
+        return line.replace("\\]", "]")
+    st.math = False
+    formula = line[:end.end() - 1].replace("\\]", "]")
+    return formula + "$" + _inline(st, line[end.end():])
 
 
 def _label(text: str) -> str:
@@ -168,6 +201,7 @@ def _markup(st: _State, text: str) -> str:
         text = _CROSS.sub(_cross, text)
     if "[" in text:
         text = _INLINE_MACRO.sub(lambda m: m.group(1), text)
+        text = _INLINE_ANCHOR.sub("", text)
     if "((" in text:
         text = _INDEXTERM.sub("", text)
         text = _INDEXTERM2.sub(r"\1", text)
@@ -230,7 +264,7 @@ def _open(st: _State, delimiter: str) -> str:
 
 
 def _verbatim(st: _State, line: str) -> str:
-    if line.rstrip() == st.verbatim:
+    if line.strip() == st.verbatim:  # indented under a list item too, as it was opened
         kind, st.verbatim, st.kind = st.kind, "", ""
         closing = {"code": "```", "math": "$$"}.get(kind, "")
         return st.indent + closing if closing else ""
@@ -261,6 +295,16 @@ def _line(st: _State, line: str) -> str:
         return line
     if st.verbatim:
         return _verbatim(st, line)
+    if st.math:
+        if line.strip():
+            return _math_line(st, line)
+        st.math = False  # a paragraph's end ends the formula as Asciidoctor's does
+    if st.link and "]" in line:
+        end = line.index("]")
+        line, st.link = line[:end] + "](" + st.link + ")" + line[end + 1:], ""
+        stripped = line.strip()
+    elif st.link and not line.strip():
+        st.link = ""
     if st.table:
         if stripped == st.table:
             st.table = ""
@@ -303,7 +347,8 @@ def _line(st: _State, line: str) -> str:
         return ""
     if stripped in ("<<<", "'''", "---", "***", "- - -", "* * *"):
         return ""
-    if (m := _BLOCK_ATTRIBUTES.fullmatch(stripped)) is not None and not line[0].isspace():
+    if (m := _BLOCK_ATTRIBUTES.fullmatch(stripped)) is not None \
+            and (not line[0].isspace() or _KNOWN_STYLE.match(m.group(1))):
         st.style, st.language = _style(m.group(1))
         return ""
     if (m := _HEADING.fullmatch(line)) is not None:
@@ -327,7 +372,7 @@ def _line(st: _State, line: str) -> str:
         return st.indent + _list_item(st, m)
     if (m := _CALLOUT.fullmatch(stripped)) is not None:
         return st.indent + _inline(st, m.group(2))
-    if (m := _TERM.fullmatch(line)) is not None and "://" not in line:
+    if (m := _TERM.fullmatch(line)) is not None:
         st.in_list, st.item_indent = True, ""
         term = f"**{_inline(st, m.group(1).strip())}**:"
         if text := _inline(st, m.group(3) or ""):
@@ -386,6 +431,15 @@ def read(data: bytes, path: str) -> list[Document]:
     if title:
         parsed.front.meta = {"title": title, **parsed.front.meta}
     title = markdown.title_of(parsed, path, any_heading=True)  # a chapter opens at `==`
+    opening = next((line for line in text.split("\n") if line.strip()), "")
+    if parsed.headings and opening.startswith("#") \
+            and all(collapse(h.title) != title for h in parsed.headings):
+        # A book's section kept as a file of its own, opening at its numbered heading
+        # (`=== 2.5 Activation Functions` in `activations.asc`, `include::`d by its chapter):
+        # the heading names it, its number aside, not the file ("activations", "matrix").
+        heading = unnumbered(collapse(parsed.headings[0].title))
+        if heading and not names_no_concept(heading):
+            title = heading
     entries = markdown.markdown_entries(parsed, path, title)
     # A description list's items (`Term:: text`) read as paragraphs led by their term in bold.
     entries = markdown.with_bold_lead_entries(
