@@ -86,6 +86,14 @@ NOTES = {
     # An exam question kept as `.ad`.
     "exam/q06.ad": "= Neural Networks\n:page-order: Q06\n\nBackpropagation::\nComputes the "
                    "loss gradient layer by layer, from the output back to the input.\n",
+    # A book's section kept in a file of its own, opening at its numbered heading.
+    "book/sections/activations.asc": "=== 2.5 Activation Functions\n\nAn activation "
+                                     "function bends a layer's output so that stacked "
+                                     "layers are more than one linear map.\n",
+    # A gem the book's build vendors (Bundler's `vendor/gems/`), with its test fixtures.
+    "vendor/gems/mathlib-1.2/README.md": "# mathlib\n\nRenders formulas to SVG.\n",
+    "vendor/gems/mathlib-1.2/ext/tests/fixtures/root-1.html":
+        "<html><body><p>$$\\root x \\of y$$</p></body></html>\n",
     # An OpenPGP signature armored as `.asc` beside a release: no note.
     "KEYS.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGExampleKeyData\n"
                 "-----END PGP PUBLIC KEY BLOCK-----\n",
@@ -166,3 +174,43 @@ def test_a_books_chapter_is_named_by_its_heading_and_a_pgp_key_is_no_note() -> N
                             "book/ch03-attention.asc")[0]
     assert doc.title == "Chapter 3: Attention"
     assert readers.read_file("asciidoc", NOTES["KEYS.asc"].encode(), "KEYS.asc") == []
+
+
+def test_a_books_section_file_is_named_by_its_heading_and_vendored_gems_are_no_notes(
+        kb: Any) -> None:
+    """A section file `include::`d by its chapter was named by its file ("activations",
+    nine files "matrix"); a gem vendored by the book's build gave its fixtures as notes."""
+    doc = readers.read_file("asciidoc", NOTES["book/sections/activations.asc"].encode(),
+                            "book/sections/activations.asc")[0]
+    assert doc.title == "Activation Functions"
+    paths = [s.path for s in kb.sources()]
+    assert not [p for p in paths if "/vendor/" in p], paths
+
+
+_OVER_LINES = """= Reading List
+:stem: latexmath
+
+Inverse square falloff: stem:[\\min \\left(
+\\frac{d}{x^2}, 1 \\right)] keeps the *force* bounded.
+
+. link:https://example.org/lecture-01.pdf[
+What statistics is for
+]
+
+Expected value stem:[E(X)]:: The mean of the outcomes weighted by their probabilities.
+
+Convolution theorem (two signals):: A convolution in time is a product in frequency.
+"""
+
+
+def test_asciidoc_formulas_and_links_over_lines_and_terms_with_formulas() -> None:
+    doc = readers.read_file("asciidoc", _OVER_LINES.encode(), "reading.adoc")[0]
+    text = "\n".join(p.text for p in doc.passages)
+    for markup in ("stem:[", "link:", "::"):
+        assert markup not in text, (markup, text)
+    math = [m.tex for p in doc.passages for m in p.math]
+    assert any("\\min \\left(" in m and "\\right)" in m for m in math), math
+    assert "keeps the force bounded" in text, text
+    assert any(ln.target == "https://example.org/lecture-01.pdf" for ln in doc.links), doc.links
+    assert "Expected value $E(X)$: The mean" in text or "Expected value E(X): The mean" in text
+    assert "Convolution theorem (two signals): A convolution" in text, text
