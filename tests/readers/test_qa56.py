@@ -200,6 +200,8 @@ What statistics is for
 Expected value stem:[E(X)]:: The mean of the outcomes weighted by their probabilities.
 
 Convolution theorem (two signals):: A convolution in time is a product in frequency.
+
+A class of languages: stem:[\\{L \\mid \\text{some machine $M$ decides } L\\}] in time.
 """
 
 
@@ -214,3 +216,5 @@ def test_asciidoc_formulas_and_links_over_lines_and_terms_with_formulas() -> Non
     assert any(ln.target == "https://example.org/lecture-01.pdf" for ln in doc.links), doc.links
     assert "Expected value $E(X)$: The mean" in text or "Expected value E(X): The mean" in text
     assert "Convolution theorem (two signals): A convolution" in text, text
+    # Math in the formula's `\\text{}`: its `$` ended the formula ("broken-math" in lint).
+    assert any("\\text{some machine \\(M\\) decides } L" in m for m in math), math

@@ -133,7 +133,7 @@ def _inline(st: _State, text: str) -> str:
     for m in _SEGMENT.finditer(text):
         out.append(_markup(st, text[last:m.start()]))
         if m.group(1) is not None:
-            formula = m.group(1).replace("\\]", "]").strip()
+            formula = _unnested(m.group(1).replace("\\]", "]").strip())
             out.append(f"${formula}$" if formula else "")
         else:
             out.append(m.group())
@@ -150,6 +150,18 @@ def _math_line(st: _State, line: str) -> str:
     st.math = False
     formula = line[:end.end() - 1].replace("\\]", "]")
     return formula + "$" + _inline(st, line[end.end():])
+
+
+def _unnested(formula: str) -> str:
+    """A formula's math inside its `\\text{...}` (`\\text{for some $M$}`) as `\\(M\\)`: a
+    `$` there would end the Markdown formula written around it."""
+    if "$" not in formula:
+        return formula
+    parts = formula.split("$")
+    if len(parts) % 2 == 0:
+        return formula
+    return "".join(p + ("" if k == len(parts) - 1 else "\\(" if k % 2 == 0 else "\\)")
+                   for k, p in enumerate(parts))
 
 
 def _label(text: str) -> str:
