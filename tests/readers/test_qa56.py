@@ -94,6 +94,10 @@ NOTES = {
     "vendor/gems/mathlib-1.2/README.md": "# mathlib\n\nRenders formulas to SVG.\n",
     "vendor/gems/mathlib-1.2/ext/tests/fixtures/root-1.html":
         "<html><body><p>$$\\root x \\of y$$</p></body></html>\n",
+    # A diagram's source the book includes, and the book's Homebrew packages.
+    "book/diagrams/merges.asc": "[graphviz, images/merges, svg]\n----\ndigraph merges {\n"
+                                "  low -> lower;\n}\n----\n",
+    "Brewfile": 'brew "graphviz"\nbrew "asciidoctor"\n',
     # An OpenPGP signature armored as `.asc` beside a release: no note.
     "KEYS.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGExampleKeyData\n"
                 "-----END PGP PUBLIC KEY BLOCK-----\n",
@@ -185,6 +189,10 @@ def test_a_books_section_file_is_named_by_its_heading_and_vendored_gems_are_no_n
     assert doc.title == "Activation Functions"
     paths = [s.path for s in kb.sources()]
     assert not [p for p in paths if "/vendor/" in p], paths
+    status = {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
+    assert status["Brewfile"] == "skipped", status
+    labels = {c.label for c in kb.concepts()}
+    assert not {"merges", "Brewfile"} & labels, labels
 
 
 _OVER_LINES = """= Reading List

@@ -154,6 +154,8 @@ _TOOL_NAMES = frozenset({
     "package.json", "package-lock.json", "tsconfig.json", "go.mod", "go.sum", "cargo.toml",
     ".pre-commit-config.yaml", ".gitignore", ".gitattributes", ".dockerignore",
     ".editorconfig", "gdbinit",
+    # Homebrew's, CocoaPods' and just's (round 56: a book's Brewfile was a concept)
+    "brewfile", "podfile", "justfile",
     # an R package's own files (round 40: a book's DESCRIPTION was a concept "Type: Package")
     "description", "namespace",
     # Quarto's environment variables for the build (read51: a book's was a concept)

@@ -453,8 +453,14 @@ def read(data: bytes, path: str) -> list[Document]:
         if heading and not names_no_concept(heading):
             title = heading
     entries = markdown.markdown_entries(parsed, path, title)
+    # A diagram's or a listing's source kept in a file for `include::` (a book's
+    # `diagrams/bpe-merges.asc`: `[graphviz]` over `----`): no page, no concept.
+    listing = not parsed.headings and bool(parsed.blocks) \
+        and all(b.kind == "code" for b in parsed.blocks)
+    if listing:
+        entries = []
     # A description list's items (`Term:: text`) read as paragraphs led by their term in bold.
     entries = markdown.with_bold_lead_entries(
         parsed, path, title, markdown.with_box_entries(parsed, path, title, entries))
     return [markdown.make_document(parsed, path, name, title, entries,
-                                   markdown.tags_of(parsed))]
+                                   markdown.tags_of(parsed), template=listing)]
