@@ -154,8 +154,9 @@ def test_asciidoc_markup_is_no_text_and_its_stem_is_math() -> None:
     code = [p for p in doc.passages if p.kind == "code"]
     assert code and "w -= lr * grad" in code[0].text, code
     assert any(ln.target.endswith("adaptive.adoc") for ln in doc.links), doc.links
+    # A table with its header row above a blank line: a table, one row a line.
     rows = next(p for p in doc.passages if "Extra memory" in p.text)
-    assert "Adam | two moment estimates" in rows.text, rows.text
+    assert rows.kind == "table" and "\nAdam | two moment estimates" in rows.text, rows
 
 
 def test_a_description_lists_term_leads_its_definition() -> None:

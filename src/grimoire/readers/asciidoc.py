@@ -107,6 +107,9 @@ class _State:
     verbatim: str = ""  # the delimiter of the code, math, raw or comment block open
     kind: str = ""  # "code", "math", "raw", "comment"
     table: str = ""  # the table's delimiter when open (`|===`), its cell separator its first
+    started_table: bool = False  # the table's first row read
+    columns: int = 0  # the columns of the Markdown table written, 0 when none is open
+    body: bool = False  # the header's delimiter row written
     indent: str = ""  # the margin of the list item's blocks joined by `+` ("" out of one)
     joined: str = ""  # the delimiter of the joined block open ("" a paragraph)
     attach: bool = False  # a `+` read: the next block is the list item's
@@ -243,12 +246,38 @@ def _style(attributes: str) -> tuple[str, str]:
     return style, language
 
 
-def _row(line: str, separator: str) -> str:
-    """A table row's cells parted by `|`, each cell's format (`2+`, `a`, `^.^`) dropped."""
+def _cells(line: str, separator: str) -> list[str]:
+    """A table line's cells, each cell's format (`2+`, `a`, `^.^`) dropped."""
     cells = re.split(r"(?:^|(?<=\s))(?:[\d.+*]*[<^>]?(?:\.[<^>])?[adehlmsv]?)?"
                      + re.escape(separator), line)
-    words = [c.strip() for c in cells if c.strip()]
-    return " | ".join(words)
+    return [c.strip().replace("|", "\\|") for c in cells if c.strip()]
+
+
+def _table_line(st: _State, stripped: str) -> str:
+    """A line of a table: a Markdown table's when its first row stands alone on its line above
+    a blank one (Asciidoctor's header), the blank line its delimiter row and each later row on
+    a line of its own; else its cells parted by `|` (a row over lines, no header)."""
+    if stripped == st.table:
+        st.table, st.columns = "", 0
+        return ""
+    if stripped.startswith("//"):
+        return ""
+    if not stripped:
+        if st.columns > 0 and not st.body:
+            st.body = True
+            return "|" + " --- |" * st.columns
+        st.columns = 0  # a blank line ends a Markdown table: the rows below read as text
+        return ""
+    cells = _cells(stripped, st.table[0])
+    if not st.started_table:
+        st.started_table = True
+        following = st.lines[st.number + 1].strip() if st.number + 1 < len(st.lines) else ""
+        if stripped.startswith(st.table[0]) and not following and len(cells) > 1:
+            st.columns, st.body = len(cells), False
+            return "| " + " | ".join(_inline(st, c) for c in cells) + " |"
+    if st.columns > 0 and st.body and stripped.startswith(st.table[0]):
+        return "| " + " | ".join(_inline(st, c) for c in cells) + " |"
+    return _inline(st, " | ".join(cells))
 
 
 def _open(st: _State, delimiter: str) -> str:
@@ -270,7 +299,7 @@ def _open(st: _State, delimiter: str) -> str:
         st.verbatim, st.kind = delimiter, "code"
         return "```" + language
     if delimiter in ("|===", "!==="):
-        st.table = delimiter
+        st.table, st.columns, st.started_table = delimiter, 0, False
         return ""
     return ""  # example, sidebar, open, quote, admonition blocks: their text is read
 
@@ -318,12 +347,7 @@ def _line(st: _State, line: str) -> str:
     elif st.link and not line.strip():
         st.link = ""
     if st.table:
-        if stripped == st.table:
-            st.table = ""
-            return ""
-        if stripped.startswith("//"):
-            return ""
-        return _inline(st, _row(stripped, st.table[0]))
+        return _table_line(st, stripped)
     if not stripped:
         st.header = False
         st.in_list = False  # `+` joins a block to the item only right under it
