@@ -98,6 +98,10 @@ NOTES = {
     "book/diagrams/merges.asc": "[graphviz, images/merges, svg]\n----\ndigraph merges {\n"
                                 "  low -> lower;\n}\n----\n",
     "Brewfile": 'brew "graphviz"\nbrew "asciidoctor"\n',
+    # An Antora module: its menu beside its pages.
+    "site/modules/ml/nav.adoc": ".Basics\n* xref:regression.adoc[Linear regression]\n",
+    "site/modules/ml/pages/regression.adoc": "= Linear Regression\n\nLinear regression fits "
+                                             "a line by least squares.\n",
     # An OpenPGP signature armored as `.asc` beside a release: no note.
     "KEYS.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGExampleKeyData\n"
                 "-----END PGP PUBLIC KEY BLOCK-----\n",
@@ -193,7 +197,9 @@ def test_a_books_section_file_is_named_by_its_heading_and_vendored_gems_are_no_n
     status = {s.path.split("/notes/", 1)[-1]: s.status for s in kb.sources()}
     assert status["Brewfile"] == "skipped", status
     labels = {c.label for c in kb.concepts()}
-    assert not {"merges", "Brewfile"} & labels, labels
+    assert not {"merges", "Brewfile", "nav"} & labels, labels
+    assert "Linear Regression" in labels, labels
+    assert not kb.search("Basics", mode="lexical"), "an Antora menu is no note"
 
 
 _OVER_LINES = """= Reading List

@@ -28,6 +28,7 @@ line for line (every span stays on its own line):
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -448,6 +449,13 @@ def _attribute(st: _State, stripped: str) -> str:
     return ""
 
 
+def _antora_nav(path: str) -> bool:
+    """Whether `path` is an Antora module's navigation file: `nav.adoc` beside the module's
+    `pages/` folder (round 56, qa56: a course site's three menus were each a concept "nav")."""
+    folder, _, file = path.replace("\\", "/").rpartition("/")
+    return file == "nav.adoc" and os.path.isdir(os.path.join(folder or ".", "pages"))  # noqa: PTH112, PTH118
+
+
 def to_markdown(text: str) -> tuple[str, str]:
     """The note written in Markdown, line for line, and its document title ("" if none)."""
     st = _State(lines=text.split("\n"))
@@ -462,6 +470,8 @@ def read(data: bytes, path: str) -> list[Document]:
     source = decode(data, path)
     if source.lstrip().startswith(_PGP):
         return []  # an OpenPGP key or signature armored as `.asc`: no note
+    if _antora_nav(path):
+        return []  # a site's menu of its pages: its lines were a concept "nav", cited by ask
     text, title = to_markdown(source)
     parsed = parse(text, path, _MD)
     if title:
