@@ -102,6 +102,14 @@ NOTES = {
     "site/modules/ml/nav.adoc": ".Basics\n* xref:regression.adoc[Linear regression]\n",
     "site/modules/ml/pages/regression.adoc": "= Linear Regression\n\nLinear regression fits "
                                              "a line by least squares.\n",
+    # The page Asciidoctor rendered beside the note, and a page written by hand beside one.
+    "optim/gradient.html": '<!DOCTYPE html>\n<html><head><meta charset="UTF-8">\n<meta '
+                           'name="generator" content="Asciidoctor 2.0.23">\n<title>Optimisation '
+                           'Notes</title></head><body><h1>Optimisation Notes</h1><p>Summaries '
+                           'for Learning Systems 101.</p></body></html>\n',
+    "book/ch03-attention.html": "<html><head><title>Attention, my summary</title></head><body>"
+                                "<h1>Attention, my summary</h1><p>Queries meet keys; values "
+                                "are blended by the scores.</p></body></html>\n",
     # An OpenPGP signature armored as `.asc` beside a release: no note.
     "KEYS.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGExampleKeyData\n"
                 "-----END PGP PUBLIC KEY BLOCK-----\n",
@@ -124,6 +132,9 @@ def test_asciidoc_files_are_notes_of_every_extension(kb: Any) -> None:
     for path in ("optim/gradient.adoc", "optim/adaptive.adoc", "book/ch03-attention.asc",
                  "exam/q06.ad"):
         assert status[path] == ("ok", "asciidoc"), status
+    # Asciidoctor's page of a note is a copy; a page another hand wrote beside one is a note.
+    assert status["optim/gradient.html"][0] == "skipped", status
+    assert status["book/ch03-attention.html"] == ("ok", "html"), status
     labels = {c.label for c in kb.concepts()}
     assert {"Optimisation Notes", "Neural Networks", "Stochastic Gradient Descent"} <= labels
     assert not any("PGP" in label for label in labels), labels
