@@ -14,16 +14,23 @@ line for line (every span stays on its own line):
   under `[stem]`, `[latexmath]` or `[asciimath]` is display math, any other is raw output
   (no text). Example, sidebar, open and quote blocks (`====`, `****`, `--`, `____`) and
   admonitions (`NOTE: ...`, `[TIP]` blocks) are read as their text.
-- A block title (`.Algorithm`) is emphasized text; tables (`|===`) read one row a line,
-  its cells parted by `|`.
-- Lists: `*`/`-` bullets and `.` numbered items nested by their marks' count (`**`, `..`);
-  a description list's item `Term:: text` reads "Term: text" with the term strong, as a
-  Markdown glossary list writes it, and the blocks joined to an item by `+` are the item's.
-- Inline: `*strong*`, `_emphasis_`, `` `code` ``, `stem:[...]`/`latexmath:[...]` as `$...$`,
-  `link:url[text]`, `https://url[text]`, `xref:page.adoc[text]` and `<<page.adoc#,text>>`
-  as links, `<<id,text>>` its text, `image:`/`image::` as images, `footnote:[...]` its text
-  in brackets, index terms `((term))` the term and `(((...)))` nothing, `pass:[...]` its
-  words.
+- A block title (`.Algorithm`) is emphasized text. A table (`|===`) whose first row stands on
+  a line of its own above a blank line (Asciidoctor's header) is a Markdown table, the blank
+  line its delimiter row; another table reads one row a line, its cells parted by `|`.
+- Lists: `*`/`-` bullets and `.` numbered items nested by their marks' count (`**`, `..`); a
+  description list's item `Term:: text` is a paragraph led by its term in bold ("Term:
+  text"), as the Markdown reader's bold-lead entries read one; `Term::` with its text below
+  (past a `+` and the open block it joins) is written on that text's first line.
+- Inline: `*strong*`, `_emphasis_`, `` `code` ``, `stem:[...]`/`latexmath:[...]` as `$...$`
+  (also over lines; a `$x$` inside its `\\text{}` as `\\(x\\)`), `link:url[text]`,
+  `https://url[text]` (also over lines), `xref:page.adoc[text]` and `<<page.adoc#,text>>` as
+  links, `<<id,text>>` its text, anchors (`[[id]]`, `[[[ref]]]`) nothing, `image:`/`image::`
+  as images, `footnote:[...]` its text in brackets, index terms `((term))` the term and
+  `(((...)))` nothing, `pass:[...]` its words.
+- Naming: the document title; a book's section file that opens at its numbered heading
+  (`=== 2.5 Activation Functions`) is named by the heading, its number aside; a file of only
+  a listing or a diagram's source (kept for `include::`) names nothing; an Antora module's
+  `nav.adoc` (its menu) and an OpenPGP key or signature armored as `.asc` are no notes.
 """
 
 from __future__ import annotations
@@ -55,7 +62,6 @@ _DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|\|===
 _MACRO_LINE = re.compile(r"[A-Za-z][\w-]*::[^\s\[]*\[.*\][ \t]*")
 _IMAGE_LINE = re.compile(r"image::([^\s\[]+)\[([^\]\n]*)\][ \t]*")
 _ADMONITION = re.compile(r"(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):[ \t]+(.*)")
-_ADMONITION_STYLES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 _MATH_STYLES = frozenset({"stem", "latexmath", "asciimath"})
 _LIST = re.compile(r"([ \t]*)(\*{1,5}|-|\.{1,5}|\d+\.|[a-zA-Z]\.)[ \t]+(\S.*)")
 # A description list's term (as Asciidoctor finds one): words ending in no blank or colon,
