@@ -62,6 +62,12 @@ SKIP_DIRS = frozenset({
 # gave its README's "Features/Mods", "Install/Update" as concepts; a theme's `exampleSite/`
 # holds its demo posts).
 _TOOL_DIR_MARKERS = ("CMakeCache.txt", "latest-run", "theme.toml")
+# Packages a repository vendors: Bundler's `vendor/bundle/` and `vendor/gems/` (round 56,
+# qa56: a book in AsciiDoc kept a math gem's source, and its test fixtures' 349 HTML pages,
+# 30 TeX files and READMEs were read as notes, "root-1" a search hit), and Go's `vendor/`
+# (its `modules.txt`).
+_VENDORED = {"vendor": ("bundle", "gems")}
+_GO_VENDOR = "modules.txt"
 # The folder Sphinx (and Jupyter Book) builds a site into holds its `.buildinfo`, and in
 # `_sources/` a copy of each page's source. Round 54, qa54: a repository kept its built site in
 # `docs/build/html/`, not `_build/`, and each chapter was read three times, from its `.rst`, its
@@ -81,13 +87,17 @@ def skipped_name(name: str) -> bool:
 
 def skipped_dir(parent: str, name: str) -> bool:
     """Whether the folder `name` in `parent` holds no notes: hidden, a tool's (SKIP_DIRS or
-    marked by one of `_TOOL_DIR_MARKERS`), or a Logseq graph's own `logseq/` (its config, and
-    in `bak/` and `version-files/` old copies of pages that would come back as second copies
-    of every concept)."""
+    marked by one of `_TOOL_DIR_MARKERS`), vendored packages (`_VENDORED`), or a Logseq
+    graph's own `logseq/` (its config, and in `bak/` and `version-files/` old copies of pages
+    that would come back as second copies of every concept)."""
     if skipped_name(name):
         return True
     folder = os.path.join(parent, name)  # noqa: PTH118 - names as text, as the walk has them
     if any(os.path.lexists(os.path.join(folder, m)) for m in _TOOL_DIR_MARKERS):  # noqa: PTH118
+        return True
+    if name in _VENDORED.get(os.path.basename(parent), ()):  # noqa: PTH119
+        return True
+    if name == "vendor" and os.path.isfile(os.path.join(folder, _GO_VENDOR)):  # noqa: PTH113, PTH118
         return True
     if os.path.lexists(os.path.join(folder, _SPHINX_BUILD)):  # noqa: PTH118
         return _copy_of_sources(folder)
@@ -381,7 +391,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # post's, "\u03b5-greedy" also "epsilon-greedy", an edited export and a test folder's notes read,
 # a plain-string prolog unescaped, German articles in German only (review55a); Typst notes
 # (`.typ`) read, and the PDF Typst made beside its `x.typ` a built copy (qa55, review55c).
-# 68: a Typst heading made by a function the note defines or imports (`#hd3("VAE")`) (read56).
+# 68: a Typst heading made by a function the note defines or imports (`#hd3("VAE")`), unreadable
+# PDF pages, figure PDFs and preamble files skipped, Chinese part headings no concepts (read56);
+# AsciiDoc notes read, vendored gems skipped, Brewfile/Podfile/justfile tool files (qa56).
 READ_VERSION = b"grimoire-read-68\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

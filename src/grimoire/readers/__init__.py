@@ -70,6 +70,8 @@ FORMATS: tuple[Format, ...] = (
     Format("rst", "grimoire.readers.rst", sniffs.RST_EXTENSIONS, sniff=sniffs.rst),
     Format("latex", "grimoire.readers.latex", (".tex", ".ltx"), sniff=sniffs.latex),
     Format("typst", "grimoire.readers.typst", (".typ",), sniff=sniffs.typst),
+    Format("asciidoc", "grimoire.readers.asciidoc", (".adoc", ".asciidoc", ".asc", ".ad"),
+           sniff=sniffs.asciidoc),
     Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
     Format("text", "grimoire.readers.text",
            (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),
@@ -152,6 +154,8 @@ _TOOL_NAMES = frozenset({
     "package.json", "package-lock.json", "tsconfig.json", "go.mod", "go.sum", "cargo.toml",
     ".pre-commit-config.yaml", ".gitignore", ".gitattributes", ".dockerignore",
     ".editorconfig", "gdbinit",
+    # Homebrew's, CocoaPods' and just's (round 56: a book's Brewfile was a concept)
+    "brewfile", "podfile", "justfile",
     # an R package's own files (round 40: a book's DESCRIPTION was a concept "Type: Package")
     "description", "namespace",
     # Quarto's environment variables for the build (read51: a book's was a concept)
@@ -246,7 +250,8 @@ def _fixture_folder(folders: str) -> bool:
 
 
 BUILT_REASON = ("a page built from the note beside it (x/index.html beside x.md or x/index.md,"
-                " x.nb.html beside x.Rmd, an editor's HTML export of x.md, the x.pdf TeX made"
+                " x.nb.html beside x.Rmd, x.html Asciidoctor made of x.adoc,"
+                " an editor's HTML export of x.md, the x.pdf TeX made"
                 " of x.tex or Typst of x.typ, the x.ipynb, x.rst or x.md exported from x.org):"
                 " not a note"
                 " (--format reads it)")
@@ -263,7 +268,10 @@ _BUILT_FROM = (".md", ".markdown", ".rst", ".ipynb", ".qmd", ".rmd", ".Rmd", ".o
 # concepts, the page's named with the pilcrow of its heading's anchor).
 TEX_SOURCES = (".tex", ".ltx")  # the sources of a PDF TeX makes beside them
 # and Typst's (round 55, qa55: lecture notes and cheat sheets kept each `x.pdf` beside `x.typ`)
-_RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb"), ".nb.html": (".Rmd", ".rmd"),
+# Asciidoctor's page `x.html` beside `x.adoc` (round 56, qa56), when its generator says so.
+ASCIIDOC_SOURCES = (".adoc", ".asciidoc", ".asc", ".ad")
+_RENDERED = {".html": (".Rmd", ".rmd", ".qmd", ".ipynb", *ASCIIDOC_SOURCES),
+             ".nb.html": (".Rmd", ".rmd"),
              ".slides.html": (".ipynb",), ".pdf": (*TEX_SOURCES, ".typ"),
              ".ipynb": (".org",), ".rst": (".org",), ".md": (".org",)}
 
@@ -339,7 +347,12 @@ def _made_by_its_tool(path: str, built: str, sources: list[str]) -> bool:
         return _org_notebook(path, path[: len(path) - len(built)] + ".org")
     if built in (".rst", ".md"):
         return _org_export(path, path[: len(path) - len(built)] + ".org")
+    if built == ".html" and all(ext in ASCIIDOC_SOURCES for ext in sources):
+        return _ASCIIDOCTOR_MARK in _head_bytes(path, 1 << 16)
     return sources != [".ipynb"] or built != ".html" or _nbconvert_page(path)
+
+
+_ASCIIDOCTOR_MARK = b'<meta name="generator" content="Asciidoctor'
 
 
 def _tex_build(pdf: str, stem: str, sources: list[str]) -> bool:

@@ -40,6 +40,12 @@ def typst(head: str, path: str) -> bool:
     return suffix_of(path).lower() == ".typ"
 
 
+def asciidoc(head: str, path: str) -> bool:
+    """An AsciiDoc file by its extension; an OpenPGP key or signature (`KEYS.asc`) is none."""
+    return suffix_of(path).lower() in (".adoc", ".asciidoc", ".asc", ".ad") \
+        and not head.lstrip().startswith("-----BEGIN PGP")
+
+
 def org(head: str, path: str) -> bool:
     """`#+TITLE:`-style keywords together with Org headings, links or drawers."""
     keywords = len(_ORG_KEYWORD.findall(head))
