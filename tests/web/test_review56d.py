@@ -1,0 +1,52 @@
+"""Round 56 (review56d): faces56's rows outside an environment (`render._bare_rows`) on
+formulas it was not written for."""
+
+from __future__ import annotations
+
+import re
+
+from grimoire.web.render import math_html
+
+
+def _drawn(tex: str) -> tuple[str, list[str]]:
+    """The MathML drawn for a display `tex`, and the text of each of its table rows."""
+    drawn = str(math_html(tex, True))
+    assert drawn.startswith("<math"), drawn
+    rows = [re.sub(r"<[^>]+>", "", row) for row in re.split(r"<mtr[^>]*>", drawn)[1:]]
+    return drawn, rows
+
+
+def test_a_comment_on_the_last_row_does_not_hide_the_rows() -> None:
+    """The table's end went after the comment on the last line, so the comment hid it: the
+    whole formula was shown as source, with an `array` its author never wrote."""
+    drawn, rows = _drawn("v_t = \\beta v + g_t \\\\\nw_t = w + \\eta v_t % step")
+    assert rows == ["vt=βv+gt", "wt=w+ηvt"], drawn
+    # a `\\` in a comment breaks no row, and a `{` there opens no group
+    drawn, rows = _drawn("a = b % one \\\\ two {\n\\\\ c = d")
+    assert rows == ["a=b", "c=d"], drawn
+    # an escaped `\%` is a percent sign, not a comment: its row breaks as written
+    drawn, rows = _drawn("p = 50\\% \\\\ q = 1")
+    assert rows == ["p=50%", "q=1"], drawn
+
+
+def test_the_space_after_a_row_break_is_not_drawn_as_text() -> None:
+    """`\\\\[4pt]` asks for space between rows; latex2mathml drew "[4pt]" at the start of the
+    next row, in every environment and in bare rows."""
+    for tex in ("\\begin{aligned} a &= b \\\\[4pt] c &= d \\end{aligned}",
+                "a = b \\\\[1ex] c = d", "a &= b \\\\ [ 0.5em ] c &= d",
+                "f = \\begin{cases} 1 & x > 0 \\\\[2pt] 0 & x \\le 0 \\end{cases}"):
+        drawn, rows = _drawn(tex)
+        assert len(rows) == 2 and not re.search(r"\d(pt|ex|em)", "".join(rows)), (tex, rows)
+    # a row opening with an interval keeps it
+    drawn, rows = _drawn("x \\in A \\\\ [0, 1]")
+    assert rows == ["x∈A", "[0,1]"], drawn
+
+
+def test_a_formula_that_cannot_be_drawn_shows_its_own_source() -> None:
+    """The source shown was our rewrite of it: `split` for its `aligned`, an `array` round
+    bare rows."""
+    for tex in ("\\begin{aligned} a &= \\sqrt[ b \\\\ c \\end{aligned}", "a = \\sqrt[ b \\\\ c"):
+        shown = str(math_html(tex, True))
+        assert shown.startswith("<pre"), shown
+        assert "split" not in shown and "array" not in shown, shown
+        assert shown.count("\\\\") == 1, shown
