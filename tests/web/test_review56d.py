@@ -4,8 +4,15 @@ formulas it was not written for."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from grimoire.web.render import math_html
+from tests.web.conftest import Running, browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+__all__ = ["browser"]
 
 
 def _drawn(tex: str) -> tuple[str, list[str]]:
@@ -50,3 +57,31 @@ def test_a_formula_that_cannot_be_drawn_shows_its_own_source() -> None:
         assert shown.startswith("<pre"), shown
         assert "split" not in shown and "array" not in shown, shown
         assert shown.count("\\\\") == 1, shown
+
+
+def test_the_offer_the_arrows_pick_is_in_sight(browser: Browser, server: Running) -> None:
+    """The offers scroll in a list 60vh high; the arrows picked those below its fold (the
+    last, "All results for …") and the list stayed where it was: the pick was out of sight."""
+    context = browser.new_context(viewport={"width": 390, "height": 300})
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.locator("#q").type("attention", delay=30)
+        page.wait_for_function("() => { const l = document.querySelector('#typeahead'); "
+                               "return !l.hidden && l.getAttribute('aria-busy') === 'false'; }")
+        assert page.evaluate("(() => { const l = document.querySelector('#typeahead'); "
+                             "return l.scrollHeight > l.clientHeight + 10; })()")  # it scrolls
+        count = page.locator("#typeahead a").count()
+        seen = []
+        for _ in range(count):
+            page.keyboard.press("ArrowDown")
+            seen.append(page.evaluate("""() => {
+                const l = document.querySelector('#typeahead').getBoundingClientRect();
+                const a = document.querySelector('#typeahead a[aria-selected=true]')
+                    .getBoundingClientRect();
+                return a.top >= l.top - 1 && a.bottom <= l.bottom + 1; }"""))
+        assert len(seen) == count >= 3 and all(seen), seen
+        page.keyboard.press("ArrowDown")  # round to the first: back in sight at the top
+        assert page.evaluate("document.querySelector('#typeahead').scrollTop") == 0
+    finally:
+        context.close()
