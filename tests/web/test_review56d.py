@@ -4,9 +4,11 @@ formulas it was not written for."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grimoire.web.render import math_html
+from tests.conftest import write_notes
 from tests.web.conftest import Running, browser
 
 if TYPE_CHECKING:
@@ -83,5 +85,36 @@ def test_the_offer_the_arrows_pick_is_in_sight(browser: Browser, server: Running
         assert len(seen) == count >= 3 and all(seen), seen
         page.keyboard.press("ArrowDown")  # round to the first: back in sight at the top
         assert page.evaluate("document.querySelector('#typeahead').scrollTop") == 0
+    finally:
+        context.close()
+
+
+def test_an_exported_site_s_wide_formula_shows_it_is_cut(browser: Browser,
+                                                          tmp_path: Path) -> None:
+    """An exported page has no script: a formula wider than a phone's card scrolled with its
+    end cut at the card's edge and nothing to say so (13 of ml-cheatsheet's 90 at 390)."""
+    import grimoire
+
+    row = " & ".join(f"\\frac{{\\partial L}}{{\\partial w_{{1{j}}}}}" for j in range(1, 9))
+    notes = write_notes(tmp_path / "notes", {"Gradient.md": (
+        "# Gradient\n\nThe **gradient** of a loss, written out.\n\n$$\n"
+        "\\begin{bmatrix} " + row + " \\end{bmatrix}\n$$\n\nAnd a short one:\n\n$$\na = b\n$$\n")})
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest([notes], embed=False)
+        kb.export("site", tmp_path / "site")
+    page_file = next((tmp_path / "site" / "c").glob("gradient-*.html"))
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        masks = """() => [...document.querySelectorAll('.card math[display=block]')]
+            .filter((m) => !m.closest('.vh')).map((m) =>
+            [m.scrollWidth - m.clientWidth, getComputedStyle(m).maskImage])"""
+        (wide, wide_mask), (fits, fits_mask) = page.evaluate(masks)
+        assert wide > 50 and "to right" in wide_mask and fits <= 1 and fits_mask == "none"
+        page.locator(".card math[display=block]").first.evaluate(
+            "(m) => { m.scrollLeft = m.scrollWidth; }")
+        page.wait_for_function("() => getComputedStyle(document.querySelector("
+                               "'.card math[display=block]')).maskImage.includes('to left')")
     finally:
         context.close()
