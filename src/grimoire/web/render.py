@@ -262,8 +262,16 @@ def _display_parts(tex: str) -> list[tuple[str, str]]:
     return parts if len(parts) > 1 and depth == 0 and not bar else [("", tex)]
 
 
-# A row break, an environment's begin or end, or a brace: what `_bare_rows` counts
-_ROW_TOKENS = re.compile(r"\\\\|\\(begin|end)\s*\{[^{}]*\}|\\[{}&]|[{}&]")
+# A row break, an environment's begin or end, or a brace: what `_bare_rows` counts. An escaped
+# `\%`, `\{` or `\&` is none of them, and a comment (`%` to the line's end) holds none
+# (review56d: `a \\ b % note`'s `\\` was counted in it).
+_ROW_TOKENS = re.compile(r"\\\\|\\(begin|end)\s*\{[^{}]*\}|\\[{}&%]|(%[^\n]*)|[{}&]")
+# The space a row break asks for after it (`\\[4pt]`, `\\[1ex]`): latex2mathml drew it as
+# text, "[4pt]" at the start of the next row of every `aligned`, `cases` or `array` (review56d).
+# A browser's table sets its rows apart already; a row that opens with an interval (`\\
+# [0, 1]`) has no unit, and stays.
+_ROW_SPACE = re.compile(r"(\\\\)\s*\[\s*-?(?:\d+\.?\d*|\.\d+)\s*"
+                        r"(?:pt|em|ex|mm|cm|in|mu|bp|pc|dd|sp)\s*\]")
 
 
 def _bare_rows(tex: str) -> str:
@@ -277,6 +285,8 @@ def _bare_rows(tex: str) -> str:
     rows = amp = False
     for m in _ROW_TOKENS.finditer(tex):
         token = m.group(0)
+        if m.group(2):  # a comment
+            continue
         if token in ("{", "}") or m.group(1):
             depth += 1 if token == "{" or m.group(1) == "begin" else -1
         elif depth == 0 and token == "&":
@@ -285,14 +295,17 @@ def _bare_rows(tex: str) -> str:
             rows = True
     if not rows or depth != 0:
         return tex
-    return (r"\begin{split}" + tex + r"\end{split}" if amp
-            else r"\begin{array}{c}" + tex + r"\end{array}")
+    # the end on a line of its own: a comment on the last row would hide it (then all was
+    # shown as source, with an `array` its author never wrote: review56d)
+    return (r"\begin{split}" + tex + "\n" + r"\end{split}" if amp
+            else r"\begin{array}{c}" + tex + "\n" + r"\end{array}")
 
 
 def _math_html(tex: str, display: bool) -> Markup:
     if len(tex) > MAX_TEX:
         return _tex_fallback(tex, display)
-    tex = tidy_tex(tex)
+    written = tex  # what a formula that cannot be drawn shows: its source, not our rewrites
+    tex = _ROW_SPACE.sub(r"\1", tidy_tex(tex))
     if not tex.strip():  # `$\pause$` alone: nothing to draw
         return Markup("")
     if display:
@@ -303,7 +316,7 @@ def _math_html(tex: str, display: bool) -> Markup:
         raw = latex_to_mathml(tex, display="block" if display else "inline")
         tree = ElementTree.fromstring(raw)
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
-        return _tex_fallback(tex, display)
+        return _tex_fallback(written, display)
     _primes_inline(tree)
     parts: list[str] = []
     _rebuild(tree, parts, depth=0, display=display)

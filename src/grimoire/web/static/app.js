@@ -86,7 +86,9 @@
       const items = list.querySelectorAll("a");
       items.forEach((a, j) => a.setAttribute("aria-selected", String(j === i)));
       active = i;
-      if (i >= 0) box.setAttribute("aria-activedescendant", items[i].id);
+      // the pick in sight: the list scrolls (60vh), and the arrows picked offers below its
+      // fold ("All results for …" last) with nothing to show which (review56d)
+      if (i >= 0) { box.setAttribute("aria-activedescendant", items[i].id); items[i].scrollIntoView({ block: "nearest" }); }
       else box.removeAttribute("aria-activedescendant");
     };
     const close = () => { list.hidden = true; mark(-1); box.setAttribute("aria-expanded", "false"); };
