@@ -540,7 +540,8 @@ class Searcher:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
             entry_list = self._entry_list(entries)
-            both = sorted(self._passage_list(self._no_filler(passages, weights), LATER_PASSAGE)
+            later = LATER_PASSAGE if weights is not NAME_LIKE else 0.0
+            both = sorted(self._passage_list(self._no_filler(passages, weights), later)
                           + entry_list,
                           key=lambda r: -r[2])
             if lists:
