@@ -540,8 +540,7 @@ class Searcher:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
             entry_list = self._entry_list(entries)
-            later = LATER_PASSAGE if weights is not NAME_LIKE else 0.0
-            both = sorted(self._passage_list(self._no_filler(passages, weights), later)
+            both = sorted(self._passage_list(self._no_filler(passages, weights), LATER_PASSAGE)
                           + entry_list,
                           key=lambda r: -r[2])
             if lists:
