@@ -540,8 +540,7 @@ class Searcher:
                 assert vector is not None
                 passages, entries = self._semantic(vector.result(), allowed)
             entry_list = self._entry_list(entries)
-            both = sorted(self._passage_list(self._no_filler(passages, weights), LATER_PASSAGE)
-                          + entry_list,
+            both = sorted(self._passage_list(self._no_filler(passages, weights)) + entry_list,
                           key=lambda r: -r[2])
             if lists:
                 # bm25 cannot see a concept with no text (a title-only page, an empty section):
@@ -1163,7 +1162,7 @@ class Searcher:
         concepts = self.store.concepts_of_entries(ids)
         return {e: ("c", concepts[e]) if e in concepts else ("e", e) for e in ids}
 
-    def _passage_list(self, scored: Sequence[Scored], later: float = 0.0) -> list[_Ranked]:
+    def _passage_list(self, scored: Sequence[Scored]) -> list[_Ranked]:
         ids = [s.id for s in scored]
         owners = self.store.passage_groups(ids)
         out: list[_Ranked] = []
@@ -1176,10 +1175,10 @@ class Searcher:
             else:
                 key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
             out.append((key, pid, value))
-        if later > 0.0 and out:
+        if LATER_PASSAGE > 0.0 and out:
             entry_of = {pid: owners[pid][1] for _, pid, _ in out if owners[pid][1] is not None}
             firsts = self.store.entry_first_passages(set(entry_of.values()))
-            out = [(key, pid, value - later
+            out = [(key, pid, value - LATER_PASSAGE
                     if pid in entry_of and firsts.get(entry_of[pid]) not in (None, pid)
                     else value) for key, pid, value in out]
         return out
