@@ -185,7 +185,6 @@ WEAK_WORDS = 1
 # 0.529 / 0.489 -> 0.531 / 0.499; names 0.884 and typos42/43 unchanged, typos41 0.676 ->
 # 0.672 (one query, "temperature", 9th -> past 10th) (bench/README.md, round 50).
 ENTRY_VOTE = 0.4
-LATER_PASSAGE = 0.0  # prototype (round 56): a cosine off an entry's passage past its first
 ENTRY_TOP = 10
 WEAK_PASSAGES = 3
 WEAK_STEP = 1e-5  # above the fused first still when hits' scores are rounded (to 6 places)
@@ -1175,12 +1174,6 @@ class Searcher:
             else:
                 key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
             out.append((key, pid, value))
-        if LATER_PASSAGE > 0.0 and out:
-            entry_of = {pid: owners[pid][1] for _, pid, _ in out if owners[pid][1] is not None}
-            firsts = self.store.entry_first_passages(set(entry_of.values()))
-            out = [(key, pid, value - LATER_PASSAGE
-                    if pid in entry_of and firsts.get(entry_of[pid]) not in (None, pid)
-                    else value) for key, pid, value in out]
         return out
 
     def _entry_list(self, scored: Sequence[Scored]) -> list[_Ranked]:
