@@ -1231,8 +1231,8 @@ CLIP_JOINER = True
 _JOINER = re.compile(r"^\s*(?:and|but)\s+", re.IGNORECASE)
 MEANS_SHARE = 0.25
 # Round 56: "Why is perplexity worse when I score a text in separate chunks?" was answered by
-# the first 36 words of a 50-word sentence, cut before its last clause, "because the model
-# will have less context at most of the prediction steps": the run from the start held as much
+# the first 36 words of a 50-word sentence, cut before its last clause, the one that gives the
+# reason (it opens on "because"): the run from the start held as much
 # of the question as the run that ends on the reason, and the first was kept. For a "why"
 # question, a run that gives a reason ("because", "due to") weighs CAUSE_SHARE of the question
 # more, as a run that says by what means does for a "how" question; only a run that holds a
