@@ -1121,6 +1121,7 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
     pieces = [s.text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
     alias = ALIAS_CLIP and _ASKS_ALIAS.search(q.text) is not None
     means = _means_weight(q)
+    cause = CAUSE_SHARE * q.total if CLIP_CAUSE and _WHY_ASKED.search(q.text) else 0.0
     best: tuple[float, int, str] | None = None
     start = -1
     for i in range(len(pieces)):
@@ -1144,6 +1145,8 @@ def clip(s: Scored, q: Question, budget: int) -> Scored | None:
                 weight += q.total  # the clause that gives the other name is the answer
             if means and _GIVES_MEANS.search(text):
                 weight += means
+            if cause and weight > 0 and _GIVES_CAUSE.search(text):
+                weight += cause
             if best is None or weight > best[0] or (weight == best[0] and n > best[1] and (
                     not CLIP_FIRST or i == start)):
                 best, start = (weight, n, text), i
@@ -1227,6 +1230,17 @@ CLIP_MEANS = True
 CLIP_JOINER = True
 _JOINER = re.compile(r"^\s*(?:and|but)\s+", re.IGNORECASE)
 MEANS_SHARE = 0.25
+# Round 56: "Why is perplexity worse when I score a text in separate chunks?" was answered by
+# the first 36 words of a 50-word sentence, cut before its last clause, the one that gives the
+# reason (it opens on "because"): the run from the start held as much
+# of the question as the run that ends on the reason, and the first was kept. For a "why"
+# question, a run that gives a reason ("because", "due to") weighs CAUSE_SHARE of the question
+# more, as a run that says by what means does for a "how" question; only a run that holds a
+# word of the question, so no sentence joins that did not (`CLIP_CAUSE`; False: off).
+CLIP_CAUSE = True
+CAUSE_SHARE = 0.25
+_WHY_ASKED = re.compile(r"\bwhy\b", re.IGNORECASE)
+_GIVES_CAUSE = re.compile(r"\b(?:because|due\s+to|owing\s+to)\b", re.IGNORECASE)
 _GIVES_MEANS = re.compile(r"\b(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
 
 
