@@ -164,3 +164,42 @@ def test_migrate_while_the_source_is_written_copies_one_state_of_it(
         assert {Path(r[1]).name for r in again.dump("sources")} == {"a.md", "c.md"}
     finally:
         again.close()
+
+
+def test_a_failed_read_of_the_source_names_the_source(tmp_path: Path, pg: PgDatabases) -> None:
+    """A copy from one PostgreSQL database to another whose source connection ends mid-copy
+    (the server or an administrator ends it): the source's reads inside its snapshot raised
+    psycopg's own error, which the destination's transaction took for its own and named the
+    destination (review56b). Here the destination ends it, from a trigger, after the copy
+    read its second table, as the copy writes it."""
+    import psycopg
+
+    from grimoire.errors import StoreError
+    from grimoire.ingest import ingest
+
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is the first. See [[Beta]].\n",
+        "b.md": "# Beta\n\nBeta is the second.\n"})
+    src_url, dst_url = pg.url(), pg.url()
+    src, dst = open_store(src_url), open_store(dst_url)
+    try:
+        ingest(src, [notes], workers=1)
+        with psycopg.connect(src_url) as c:
+            row = c.execute("SELECT current_database()").fetchone()
+            assert row is not None
+            name = row[0]
+        with psycopg.connect(dst_url, autocommit=True) as c:
+            c.execute(f"""CREATE FUNCTION cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                WHERE datname = '{name}' AND state = 'idle in transaction'; RETURN NULL;
+                END $$""")
+            c.execute("CREATE TRIGGER cut AFTER INSERT ON documents FOR EACH STATEMENT"
+                      " EXECUTE FUNCTION cut_source()")
+        with pytest.raises(StoreError) as caught:
+            copy_store(src, dst)
+        assert caught.value.path == src.url, (caught.value.path, str(caught.value))
+        assert dst.stats().sources == 0  # nothing of the copy kept
+        assert src.stats().sources == 2  # and the source reads on after it
+    finally:
+        src.close()
+        dst.close()

@@ -449,7 +449,11 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             yield held
             return
         try:
-            with self.pool.connection() as conn:
+            # Inside `snapshot`, its connection: its errors are this store's reads' still, named
+            # here (said by whatever transaction the caller was in, on another store: a copy to
+            # PostgreSQL named its destination for a failed read of its source, review56b).
+            with nullcontext(self._local.snap) if getattr(self._local, "snap", None) \
+                    is not None else self.pool.connection() as conn:
                 yield conn
         except psycopg.Error as e:
             if vectors_gone(e):
@@ -531,20 +535,23 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         through (`_conn`): each statement of READ COMMITTED saw the commits made since the one
         before, so a store copied table by table while an ingest wrote it was copied half
         before the write and half after."""
-        if getattr(self._local, "conn", None) is not None:
+        if getattr(self._local, "conn", None) is not None or getattr(
+                self._local, "snap", None) is not None:
             yield
             return
         try:
             with self.pool.connection() as conn:
-                self._local.conn = conn
+                self._local.snap = conn
                 try:
                     with conn.transaction():
                         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                         yield
                 finally:
-                    self._local.conn = None
+                    self._local.snap = None
         except psycopg.Error as e:
-            self._raise(e)
+            if (gone := server_gone(e)) is not None:
+                raise StoreError(gone, self.url) from e
+            raise StoreError(f"database query failed: {e}", self.url) from e
 
     def close(self) -> None:
         self.pool.close()
