@@ -203,3 +203,62 @@ def test_a_failed_read_of_the_source_names_the_source(tmp_path: Path, pg: PgData
     finally:
         src.close()
         dst.close()
+
+
+def test_a_resolve_while_a_postgres_store_is_copied_waits_for_the_copy(
+        tmp_path: Path, pg: PgDatabases) -> None:
+    """A resolve (a `watch` after an ingest) committing its concepts while `migrate` copied a
+    PostgreSQL store: its TRUNCATE of the concept tables took them one by one, the last first,
+    and waited for `concepts`, which the copy had read (its snapshot holds each table it
+    reads until it ends); the copy then waited for `concept_names`: a deadlock, and the server
+    ended one of the two (review56b). The resolve lands here as the copy writes `concepts`."""
+    import threading
+    import time
+
+    import psycopg
+
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is the first. See [[Beta]].\n",
+        "b.md": "# Beta\n\nBeta is the second.\n"})
+    src_url = pg.url()
+    with grimoire.open(src_url) as kb:
+        kb.ingest([notes], embed=False)
+        kb.resolve()
+        (notes / "c.md").write_text("# Gamma\n\nGamma is the third, after [[Alpha]].\n")
+        kb.ingest([notes], embed=False)  # concepts to make again
+    src = open_store(src_url)
+    before = {t: list(src.dump(t)) for t in TABLES}
+    dst = open_store(str(tmp_path / "copy.db"))
+    failed: list[BaseException] = []
+    waited: list[bool] = []
+
+    def resolve() -> None:
+        try:
+            with grimoire.open(src_url) as other:
+                other.resolve()
+        except BaseException as e:  # said by the assert below
+            failed.append(e)
+
+    worker = threading.Thread(target=resolve)
+
+    def resolve_meanwhile(sql: str) -> None:
+        if worker.ident is None and sql.startswith("INSERT INTO concepts"):
+            worker.start()
+            with psycopg.connect(src_url) as c:
+                for _ in range(600):  # until the resolve waits for the copy (or is done)
+                    row = c.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+                    if (row is not None and row[0]) or not worker.is_alive():
+                        waited.append(bool(row and row[0]))
+                        break
+                    time.sleep(0.05)
+
+    dst.conn.set_trace_callback(resolve_meanwhile)  # type: ignore[attr-defined]
+    try:
+        copy_store(src, dst)  # main: "deadlock detected", or the resolve was ended
+        dst.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        assert {t: list(dst.dump(t)) for t in TABLES} == before
+    finally:
+        worker.join(300)
+        dst.close()
+        src.close()
+    assert waited == [True] and not failed, (waited, failed)

@@ -147,6 +147,13 @@ def disk_full(error: BaseException) -> str | None:
             "run it again")
 
 
+# What `snapshot` reads, locked for reading before its first read: the tables in the reverse
+# of their copy's order (a resolve's TRUNCATE takes `link_targets` ... `concepts` in that
+# order), then the vectors.
+_SNAPSHOT_LOCKS = (f"LOCK TABLE {', '.join(reversed(TABLES))}, passage_vecs, entry_vecs"
+                   " IN ACCESS SHARE MODE")
+
+
 def server_gone(error: BaseException) -> str | None:
     """What to say when the server went away or cannot be reached: a connection closed under
     a call (the server crashed or was stopped: a full disk under its write-ahead log,
@@ -534,7 +541,11 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         """One REPEATABLE READ, READ ONLY transaction on a connection this thread's reads go
         through (`_conn`): each statement of READ COMMITTED saw the commits made since the one
         before, so a store copied table by table while an ingest wrote it was copied half
-        before the write and half after."""
+        before the write and half after. Every table it reads is locked first (for reading),
+        in the order a resolve's TRUNCATE locks the concept tables: taken one by one as they
+        were read, the copy held `concepts` and waited for `concept_names`, which a resolve
+        committing meanwhile held while it waited for `concepts` (a deadlock, review56b); now
+        that resolve waits for the copy to end."""
         if getattr(self._local, "conn", None) is not None or getattr(
                 self._local, "snap", None) is not None:
             yield
@@ -545,10 +556,13 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
                 try:
                     with conn.transaction():
                         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        conn.execute(_SNAPSHOT_LOCKS)
                         yield
                 finally:
                     self._local.snap = None
         except psycopg.Error as e:
+            if vectors_gone(e):
+                raise StoreError(VECTORS_GONE, self.url) from e
             if (gone := server_gone(e)) is not None:
                 raise StoreError(gone, self.url) from e
             raise StoreError(f"database query failed: {e}", self.url) from e
