@@ -164,3 +164,101 @@ def test_migrate_while_the_source_is_written_copies_one_state_of_it(
         assert {Path(r[1]).name for r in again.dump("sources")} == {"a.md", "c.md"}
     finally:
         again.close()
+
+
+def test_a_failed_read_of_the_source_names_the_source(tmp_path: Path, pg: PgDatabases) -> None:
+    """A copy from one PostgreSQL database to another whose source connection ends mid-copy
+    (the server or an administrator ends it): the source's reads inside its snapshot raised
+    psycopg's own error, which the destination's transaction took for its own and named the
+    destination (review56b). Here the destination ends it, from a trigger, after the copy
+    read its second table, as the copy writes it."""
+    import psycopg
+
+    from grimoire.errors import StoreError
+    from grimoire.ingest import ingest
+
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is the first. See [[Beta]].\n",
+        "b.md": "# Beta\n\nBeta is the second.\n"})
+    src_url, dst_url = pg.url(), pg.url()
+    src, dst = open_store(src_url), open_store(dst_url)
+    try:
+        ingest(src, [notes], workers=1)
+        with psycopg.connect(src_url) as c:
+            row = c.execute("SELECT current_database()").fetchone()
+            assert row is not None
+            name = row[0]
+        with psycopg.connect(dst_url, autocommit=True) as c:
+            c.execute(f"""CREATE FUNCTION cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                WHERE datname = '{name}' AND state = 'idle in transaction'; RETURN NULL;
+                END $$""")
+            c.execute("CREATE TRIGGER cut AFTER INSERT ON documents FOR EACH STATEMENT"
+                      " EXECUTE FUNCTION cut_source()")
+        with pytest.raises(StoreError) as caught:
+            copy_store(src, dst)
+        assert caught.value.path == src.url, (caught.value.path, str(caught.value))
+        assert dst.stats().sources == 0  # nothing of the copy kept
+        assert src.stats().sources == 2  # and the source reads on after it
+    finally:
+        src.close()
+        dst.close()
+
+
+def test_a_resolve_while_a_postgres_store_is_copied_waits_for_the_copy(
+        tmp_path: Path, pg: PgDatabases) -> None:
+    """A resolve (a `watch` after an ingest) committing its concepts while `migrate` copied a
+    PostgreSQL store: its TRUNCATE of the concept tables took them one by one, the last first,
+    and waited for `concepts`, which the copy had read (its snapshot holds each table it
+    reads until it ends); the copy then waited for `concept_names`: a deadlock, and the server
+    ended one of the two (review56b). The resolve lands here as the copy writes `concepts`."""
+    import threading
+    import time
+
+    import psycopg
+
+    notes = write_notes(tmp_path / "notes", {
+        "a.md": "# Alpha\n\nAlpha is the first. See [[Beta]].\n",
+        "b.md": "# Beta\n\nBeta is the second.\n"})
+    src_url = pg.url()
+    with grimoire.open(src_url) as kb:
+        kb.ingest([notes], embed=False)
+        kb.resolve()
+        (notes / "c.md").write_text("# Gamma\n\nGamma is the third, after [[Alpha]].\n")
+        kb.ingest([notes], embed=False)  # concepts to make again
+    src = open_store(src_url)
+    before = {t: list(src.dump(t)) for t in TABLES}
+    dst = open_store(str(tmp_path / "copy.db"))
+    failed: list[BaseException] = []
+    waited: list[bool] = []
+
+    def resolve() -> None:
+        try:
+            with grimoire.open(src_url) as other:
+                other.resolve()
+        except BaseException as e:  # said by the assert below
+            failed.append(e)
+
+    worker = threading.Thread(target=resolve)
+
+    def resolve_meanwhile(sql: str) -> None:
+        if worker.ident is None and sql.startswith("INSERT INTO concepts"):
+            worker.start()
+            with psycopg.connect(src_url) as c:
+                for _ in range(600):  # until the resolve waits for the copy (or is done)
+                    row = c.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+                    if (row is not None and row[0]) or not worker.is_alive():
+                        waited.append(bool(row and row[0]))
+                        break
+                    time.sleep(0.05)
+
+    dst.conn.set_trace_callback(resolve_meanwhile)  # type: ignore[attr-defined]
+    try:
+        copy_store(src, dst)  # main: "deadlock detected", or the resolve was ended
+        dst.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        assert {t: list(dst.dump(t)) for t in TABLES} == before
+    finally:
+        worker.join(300)
+        dst.close()
+        src.close()
+    assert waited == [True] and not failed, (waited, failed)

@@ -147,6 +147,13 @@ def disk_full(error: BaseException) -> str | None:
             "run it again")
 
 
+# What `snapshot` reads, locked for reading before its first read: the tables in the reverse
+# of their copy's order (a resolve's TRUNCATE takes `link_targets` ... `concepts` in that
+# order), then the vectors.
+_SNAPSHOT_LOCKS = (f"LOCK TABLE {', '.join(reversed(TABLES))}, passage_vecs, entry_vecs"
+                   " IN ACCESS SHARE MODE")
+
+
 def server_gone(error: BaseException) -> str | None:
     """What to say when the server went away or cannot be reached: a connection closed under
     a call (the server crashed or was stopped: a full disk under its write-ahead log,
@@ -449,7 +456,11 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
             yield held
             return
         try:
-            with self.pool.connection() as conn:
+            # Inside `snapshot`, its connection: its errors are this store's reads' still, named
+            # here (said by whatever transaction the caller was in, on another store: a copy to
+            # PostgreSQL named its destination for a failed read of its source, review56b).
+            with nullcontext(self._local.snap) if getattr(self._local, "snap", None) \
+                    is not None else self.pool.connection() as conn:
                 yield conn
         except psycopg.Error as e:
             if vectors_gone(e):
@@ -530,21 +541,31 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         """One REPEATABLE READ, READ ONLY transaction on a connection this thread's reads go
         through (`_conn`): each statement of READ COMMITTED saw the commits made since the one
         before, so a store copied table by table while an ingest wrote it was copied half
-        before the write and half after."""
-        if getattr(self._local, "conn", None) is not None:
+        before the write and half after. Every table it reads is locked first (for reading),
+        in the order a resolve's TRUNCATE locks the concept tables: taken one by one as they
+        were read, the copy held `concepts` and waited for `concept_names`, which a resolve
+        committing meanwhile held while it waited for `concepts` (a deadlock, review56b); now
+        that resolve waits for the copy to end."""
+        if getattr(self._local, "conn", None) is not None or getattr(
+                self._local, "snap", None) is not None:
             yield
             return
         try:
             with self.pool.connection() as conn:
-                self._local.conn = conn
+                self._local.snap = conn
                 try:
                     with conn.transaction():
                         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        conn.execute(_SNAPSHOT_LOCKS)
                         yield
                 finally:
-                    self._local.conn = None
+                    self._local.snap = None
         except psycopg.Error as e:
-            self._raise(e)
+            if vectors_gone(e):
+                raise StoreError(VECTORS_GONE, self.url) from e
+            if (gone := server_gone(e)) is not None:
+                raise StoreError(gone, self.url) from e
+            raise StoreError(f"database query failed: {e}", self.url) from e
 
     def close(self) -> None:
         self.pool.close()

@@ -1185,6 +1185,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # ROLLBACK refused, a write's ROLLBACK refused while its file was moved away): ended
         # before the next write or call (`_end_unended`), never nested in.
         self._unended: str | None = None
+        # The connection of the last write and its NAME-shm's device and inode then
+        # (`_log_index_replaced`).
+        self._log_index: tuple[sqlite3.Connection | None, tuple[int, int] | None] = (None, None)
+        self._log_index_replaced()  # recorded as opened
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1218,6 +1222,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             if getattr(e, "sqlite_errorcode", 0) & 0xFF == _READONLY:
                 raise StoreError(READ_ONLY, self.path) from e
             raise StoreError(f"cannot write ({e}); is another grimoire using it?", self.path) from e
+        if (cut := self._log_index_replaced()) is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise StoreError(cut, self.path)
         before = self._state_if_checked()  # the lock held: no other Grimoire writes now
         try:
             yield self.conn
@@ -1699,6 +1707,31 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
         self._carry_checks(before)
+
+    def _log_index_replaced(self) -> str | None:
+        """What to say when NAME-shm, the index of the log this connection writes, is no longer
+        the file it had when this connection was opened or first wrote (deleted, or made anew
+        by another process since): a process opening the store since reads the log without
+        this one's index, and its writes were lost with no word (hostile56's leftover). One
+        stat a write; None for a store in memory, and for a file moved away (said elsewhere)."""
+        if self._opened_as is None:
+            return None
+        try:
+            now: tuple[int, int] | None = _file_id(f"{self._file}-shm")
+        except OSError:
+            now = None
+        conn, had = self._log_index
+        if conn is not self.conn or had is None:
+            self._log_index = (self.conn, now)
+            return None
+        if now == had or self._moved():  # a file moved away: said elsewhere
+            return None
+        name = os.path.basename(self._file)  # noqa: PTH119 - on every write: no Path made
+        return (f"{name}-shm, the index of its log of writes, was deleted while this process "
+                "had the store open: another process that opens it since does not see this "
+                "one's log, and the two overwrite each other's writes (this process's close may "
+                "undo theirs). Nothing of this write was done; close every process that has the "
+                "store open (`watch`, `serve`, a Python session), then run `grimoire check`")
 
     def _moved(self) -> bool:
         try:
