@@ -1,0 +1,70 @@
+"""Round 56 (review56a): read56's rules on notes they were not written for. Readers called
+directly (no store): milliseconds a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grimoire import readers
+from tests.conftest import one_page_pdf
+
+
+@pytest.mark.no_store
+def test_a_chapter_showing_a_package_in_code_is_no_preamble() -> None:
+    # a LaTeX tutorial's chapter, read in by its book, shows how to load a package in a
+    # verbatim block, the line `\usepackage{...}` on its own: read56 skipped the whole chapter
+    for block in ("verbatim", "lstlisting", "minted}{latex"):
+        end = block.split("}")[0]
+        chapter = (f"\\chapter{{Packages}}\nA package adds commands to a document; load it in"
+                   f" the preamble:\n\\begin{{{block}}}\n\\usepackage{{amsmath}}\n"
+                   f"\\end{{{end}}}\nThen the align environment numbers each equation.\n")
+        data = chapter.encode()
+        assert readers.not_a_note("book/ch2.tex", data, chapter) is None, block
+    # a sectioned body with the line in plain text is a chapter too
+    body = b"\\section{Setup}\n\\usepackage{tikz} goes before the document begins.\n"
+    assert readers.not_a_note("book/ch3.tex", body, body.decode()) is None
+    # a preamble with a shown block of its own is still a preamble
+    preamble = (b"\\usepackage{listings}\n\\begin{comment}\nold settings\n\\end{comment}\n"
+                b"\\AtBeginSection[]{\n  \\begin{frame}\\tableofcontents\\end{frame}\n}\n")
+    assert readers.not_a_note("deck/setup.tex", preamble, preamble.decode()) \
+        == readers.PREAMBLE_REASON
+
+
+@pytest.mark.no_store
+def test_a_pdf_named_as_a_figure_elsewhere_is_not_that_figure(tmp_path: Path) -> None:
+    # a notes folder's LaTeX summary includes `figs/attention` (a PNG) and keeps the paper
+    # `papers/attention.pdf` beside it: read56 matched the name alone and skipped the paper
+    (tmp_path / "figs").mkdir()
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "summary.tex").write_text(
+        "\\documentclass{article}\n\\graphicspath{{drawings/}{./art/}}\n\\begin{document}\n"
+        "\\includegraphics[width=5cm]{figs/attention}\n\\includegraphics{./tree.pdf}\n"
+        "\\includegraphics{sketch}\n\\end{document}\n", "utf-8")
+    page = one_page_pdf([(12, "Attention Is All You Need")])
+    for name in ("papers/attention.pdf", "figs/attention.pdf", "tree.pdf", "papers/tree.pdf",
+                 "drawings/sketch.pdf", "art/sketch.pdf", "papers/sketch.pdf"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(page)
+    figures = {name for name in ("papers/attention.pdf", "figs/attention.pdf", "tree.pdf",
+                                 "papers/tree.pdf", "drawings/sketch.pdf", "art/sketch.pdf",
+                                 "papers/sketch.pdf")
+               if readers.included_figure(str(tmp_path / name))}
+    assert figures == {"figs/attention.pdf", "tree.pdf", "drawings/sketch.pdf",
+                       "art/sketch.pdf"}, figures
+    # a chapter's figure named from its book's folder (`figs/attention`) found from a folder
+    # further down holds too
+    (tmp_path / "part" / "figs").mkdir(parents=True)
+    (tmp_path / "part" / "figs" / "attention.pdf").write_bytes(page)
+    assert readers.included_figure(str(tmp_path / "part" / "figs" / "attention.pdf"))
+
+
+@pytest.mark.no_store
+def test_a_typst_at_reference_in_raw_or_math_stays_as_written() -> None:
+    note = ("= Margins\n\n== Hinge Loss <hinge>\n\nThe hinge loss is zero beyond the"
+            " margin.\n\n== Use\n\nType `see @hinge` to cite it, or $@hinge$; read @hinge.\n")
+    doc = readers.read_file("typst", note.encode(), "svm/use.typ")[0]
+    use = next(p for p in doc.passages if p.heading_path[-1] == "Use")
+    assert "](#" not in use.text and "see @hinge" in use.text, use.text
+    assert [(x.target, x.kind.value) for x in use.links] == [("Hinge Loss", "label")]
