@@ -1283,26 +1283,60 @@ def _graphics_of(tex: str, mtime: int, size: int) -> tuple[frozenset[str], tuple
     return names, folders
 
 
-def _includes(tex: str, relative: str) -> bool:
-    """Whether the LaTeX document `tex` includes the figure at `relative` (its path from the
-    document's folder, no `.pdf`): by that path, from a folder its `\\graphicspath` names,
-    or by a path of folders its tail (a chapter's figure named from its book's main folder).
-    A figure of the same name elsewhere is not it (review56a: `\\includegraphics{figs/
-    attention}` skipped the paper `papers/attention.pdf` beside it)."""
+@lru_cache(maxsize=64)
+def _folder_texs(folder: str, mtime: int) -> tuple[str, ...]:
+    """The LaTeX documents of `folder` (`_FIGURE_TEX` at most), while its mtime stays: listed
+    once, not once a PDF (review56a: a folder of 3,000 papers was listed 9,000 times, 13 s)."""
     try:
-        info = os.stat(tex)  # noqa: PTH116
+        with os.scandir(folder) as found:
+            texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
+    except OSError:
+        return ()
+    return tuple(texs[:_FIGURE_TEX])
+
+
+@lru_cache(maxsize=64)
+def _folder_figures(
+        texs: tuple[tuple[str, int, int], ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The figures the LaTeX documents `texs` (path, mtime, size) of a folder include, by their
+    paths from it (`pics/hyperplane`, and from each `\\graphicspath` folder), and the paths
+    of folders a chapter names them by from its book's main folder, matched by their tail."""
+    exact: set[str] = set()
+    tails: set[str] = set()
+    for tex, mtime, size in texs:
+        names, folders = _graphics_of(tex, mtime, size)
+        exact.update(names)
+        exact.update(os.path.normpath(f"{folder}/{name}")
+                     for folder in folders if folder for name in names)
+        tails.update(name for name in names
+                     if "/" in name and ".." not in name.split("/"))
+    return frozenset(exact), frozenset(tails)
+
+
+def _includes(folder: str, relative: str) -> bool:
+    """Whether a LaTeX document of `folder` includes the figure at `relative` (its path from
+    the folder, no `.pdf`): by that path, from a folder its `\\graphicspath` names, or by a
+    path of folders its tail (a chapter's figure named from its book's main folder). A figure
+    of the same name elsewhere is not it (review56a: `\\includegraphics{figs/attention}`
+    skipped the paper `papers/attention.pdf` beside it)."""
+    try:
+        texs = _folder_texs(folder, os.stat(folder).st_mtime_ns)  # noqa: PTH116
     except OSError:
         return False
-    names, folders = _graphics_of(tex, info.st_mtime_ns, info.st_size)
-    if not names:
+    if not texs:
         return False
-    if relative in names:
+    stats = []
+    for tex in texs:
+        try:
+            info = os.stat(tex)  # noqa: PTH116
+        except OSError:
+            continue
+        stats.append((tex, info.st_mtime_ns, info.st_size))
+    exact, tails = _folder_figures(tuple(stats))
+    if relative in exact:
         return True
-    for name in names:
-        if "/" in name and ".." not in name.split("/") and relative.endswith("/" + name):
-            return True
-    return any(os.path.normpath(f"{folder}/{name}") == relative
-               for folder in folders if folder for name in names)
+    parts = relative.split("/")
+    return any("/".join(parts[k:]) in tails for k in range(1, len(parts) - 1))
 
 
 def included_figure(path: str) -> bool:
@@ -1318,12 +1352,7 @@ def included_figure(path: str) -> bool:
     for _ in range(_FIGURE_UP + 1):
         if not folder:
             return False
-        try:
-            with os.scandir(folder) as found:
-                texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
-        except OSError:
-            texs = []
-        if any(_includes(tex, relative) for tex in texs[:_FIGURE_TEX]):
+        if _includes(folder, relative):
             return True
         up, _, step = folder.rpartition("/")
         if not up or up == folder:
