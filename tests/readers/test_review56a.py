@@ -58,6 +58,14 @@ def test_a_pdf_named_as_a_figure_elsewhere_is_not_that_figure(tmp_path: Path) ->
     (tmp_path / "part" / "figs").mkdir(parents=True)
     (tmp_path / "part" / "figs" / "attention.pdf").write_bytes(page)
     assert readers.included_figure(str(tmp_path / "part" / "figs" / "attention.pdf"))
+    # a book's main file names the figures' folder, its chapter beside it includes them
+    book = tmp_path / "book"
+    (book / "figures").mkdir(parents=True)
+    (book / "main.tex").write_text("\\documentclass{book}\n\\graphicspath{{figures/}}\n"
+                                   "\\begin{document}\n\\input{ch1}\n\\end{document}\n", "utf-8")
+    (book / "ch1.tex").write_text("\\chapter{Trees}\n\\includegraphics{split}\n", "utf-8")
+    (book / "figures" / "split.pdf").write_bytes(page)
+    assert readers.included_figure(str(book / "figures" / "split.pdf"))
 
 
 @pytest.mark.no_store

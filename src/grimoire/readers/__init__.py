@@ -1299,17 +1299,18 @@ def _folder_texs(folder: str, mtime: int) -> tuple[str, ...]:
 def _folder_figures(
         texs: tuple[tuple[str, int, int], ...]) -> tuple[frozenset[str], frozenset[str]]:
     """The figures the LaTeX documents `texs` (path, mtime, size) of a folder include, by their
-    paths from it (`pics/hyperplane`, and from each `\\graphicspath` folder), and the paths
+    paths from it (`pics/hyperplane`, and from each `\\graphicspath` folder of any of them: a
+    book's main file names it, its chapters beside it include the figures), and the paths
     of folders a chapter names them by from its book's main folder, matched by their tail."""
-    exact: set[str] = set()
-    tails: set[str] = set()
+    names: set[str] = set()
+    folders: set[str] = set()
     for tex, mtime, size in texs:
-        names, folders = _graphics_of(tex, mtime, size)
-        exact.update(names)
-        exact.update(os.path.normpath(f"{folder}/{name}")
-                     for folder in folders if folder for name in names)
-        tails.update(name for name in names
-                     if "/" in name and ".." not in name.split("/"))
+        named, within = _graphics_of(tex, mtime, size)
+        names.update(named)
+        folders.update(within)  # a main file's, for the chapters beside it
+    exact = names | {os.path.normpath(f"{folder}/{name}")
+                     for folder in folders if folder for name in names}
+    tails = {name for name in names if "/" in name and ".." not in name.split("/")}
     return frozenset(exact), frozenset(tails)
 
 
