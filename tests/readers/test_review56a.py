@@ -76,3 +76,44 @@ def test_a_typst_at_reference_in_raw_or_math_stays_as_written() -> None:
     use = next(p for p in doc.passages if p.heading_path[-1] == "Use")
     assert "](#" not in use.text and "see @hinge" in use.text, use.text
     assert [(x.target, x.kind.value) for x in use.links] == [("Hinge Loss", "label")]
+
+
+def test_an_ingest_skips_the_figures_and_preambles_only(tmp_path: Path) -> None:
+    # the walk with read56's rules on a notes folder that has a figure, a paper of the same
+    # name, a preamble and a chapter that shows a package: only the figure and the preamble
+    # are skipped, and an edit that drops the figure's `\includegraphics` reads it next time
+    import grimoire
+    from grimoire.files import storable
+
+    notes = tmp_path / "notes"
+    for folder in ("figs", "papers"):
+        (notes / folder).mkdir(parents=True)
+    summary = notes / "summary.tex"
+    summary.write_text("\\documentclass{article}\n\\begin{document}\n\\section{Attention}\n"
+                       "Attention weighs the values by the match of a query and the keys.\n"
+                       "\\includegraphics{figs/attention}\n\\end{document}\n", "utf-8")
+    page = one_page_pdf([(20, "Attention Heads"), (11, "Each head attends to other positions"
+                                                        " of the sequence than the others.")])
+    (notes / "figs" / "attention.pdf").write_bytes(page)
+    (notes / "papers" / "attention.pdf").write_bytes(page)
+    (notes / "setup.tex").write_text("\\usepackage{graphicx}\n\\usepackage{amsmath}\n", "utf-8")
+    (notes / "packages.tex").write_text(
+        "\\chapter{Packages}\nA package adds commands; load it before the document:\n"
+        "\\begin{verbatim}\n\\usepackage{amsmath}\n\\end{verbatim}\n", "utf-8")
+
+    def sources(kb: grimoire.Grimoire) -> dict[str, tuple[str, str | None]]:
+        stored = {s.path: (s.status, s.reason) for s in kb.sources()}
+        return {name: stored[storable(str(notes / name))]
+                for name in ("figs/attention.pdf", "papers/attention.pdf", "setup.tex",
+                             "packages.tex")}
+
+    with grimoire.open(tmp_path / "kb.db") as kb:
+        kb.ingest(notes, embed=False, resolve=False)
+        assert sources(kb) == {"figs/attention.pdf": ("skipped", readers.INCLUDED_REASON),
+                               "papers/attention.pdf": ("ok", None),
+                               "setup.tex": ("skipped", readers.PREAMBLE_REASON),
+                               "packages.tex": ("ok", None)}, sources(kb)
+        summary.write_text(summary.read_text("utf-8").replace(
+            "\\includegraphics{figs/attention}\n", ""), "utf-8")
+        kb.ingest(notes, embed=False, resolve=False)
+        assert sources(kb)["figs/attention.pdf"] == ("ok", None), sources(kb)
