@@ -805,13 +805,26 @@ NOT_FOUND_REASON = "a site's page-not-found page (404): not a note"
 PREAMBLE_REASON = ("a LaTeX preamble (packages and settings, `\\usepackage` with no "
                    "`\\begin{document}`), read in by the documents that use it: not a note")
 _LOADS_PACKAGE = re.compile(rb"^[ \t]*\\(?:usepackage|RequirePackage|usetheme)\b", re.M)
+# What a preamble never holds: a chapter's sectioning (review56a: a LaTeX tutorial's
+# chapter shows `\usepackage{amsmath}` in a `verbatim` block on a line of its own, and the
+# whole chapter was skipped as settings); and the blocks that show code as written.
+_DOCUMENT_PART = re.compile(
+    rb"^[ \t]*\\(?:part|chapter|section|subsection|subsubsection)\*?[ \t]*[\[{]", re.M)
+_SHOWN_CODE = re.compile(
+    rb"\\begin\{(verbatim\*?|Verbatim|lstlisting|minted|comment|filecontents\*?)\}.*?"
+    rb"(?:\\end\{\1\}|\Z)", re.S)
 
 
 def _preamble_part(data: bytes) -> bool:
     """Whether a `.tex` file's bytes are a preamble's: a package loaded on a line of its own
-    and no `\\documentclass` or `\\begin{document}` anywhere."""
-    return b"\\begin{document}" not in data and b"\\documentclass" not in data \
-        and _LOADS_PACKAGE.search(data) is not None
+    (not in a block of code shown as written), no `\\documentclass` or `\\begin{document}`
+    anywhere, and no sectioning or slide of a document's body."""
+    if b"\\begin{document}" in data or b"\\documentclass" in data \
+            or _LOADS_PACKAGE.search(data) is None:
+        return False
+    if b"\\begin{" in data:
+        data = _SHOWN_CODE.sub(b"", data)
+    return _LOADS_PACKAGE.search(data) is not None and _DOCUMENT_PART.search(data) is None
 # A site theme's sample page, its text the typesetters' filler ("Lorem ipsum dolor sit
 # amet, ..." in its description and again in its body): no one's note (round 38: a Hugo
 # theme's six sample projects and a draft post were concepts "Book hardcover", "Autumn
@@ -1278,50 +1291,109 @@ _FIGURE_TEX = 40  # the `.tex` files of a folder read for that, at most
 _FIGURE_TEX_BYTES = 1 << 20
 
 
+_GRAPHICS_PATH = re.compile(r"\\graphicspath\s*\{((?:\s*\{[^{}\n]{0,300}\})*)\s*\}")
+_GRAPHICS_DIR = re.compile(r"\{([^{}\n]{0,300})\}")
+
+
+def _figure_path(name: str) -> str:
+    """An included figure's path as written, its slashes forward, no `./`, no `.pdf`."""
+    name = name.strip().replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name[:-4] if name.casefold().endswith(".pdf") else name
+
+
 @lru_cache(maxsize=256)
-def _graphics_of(tex: str, mtime: int, size: int) -> frozenset[str]:
-    """The stems of the figures the LaTeX document `tex` includes (`pics/hyperplane.pdf` and
-    `pics/hyperplane` both "hyperplane"), while its mtime and size stay."""
+def _graphics_of(tex: str, mtime: int, size: int) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The figures the LaTeX document `tex` includes (`pics/hyperplane.pdf` and
+    `pics/hyperplane` both "pics/hyperplane"), and the folders its `\\graphicspath` names,
+    while its mtime and size stay."""
     try:
         text = decode(_regular_bytes(tex, _FIGURE_TEX_BYTES), tex)
     except (OSError, ReadError):
-        return frozenset()
-    stems = set()
-    for m in _INCLUDES_GRAPHICS.finditer(text):
-        name = m.group(1).strip().replace("\\", "/").rpartition("/")[2]
-        stems.add(name[:-4] if name.casefold().endswith(".pdf") else name)
-    return frozenset(stems)
+        return frozenset(), ()
+    names = frozenset(_figure_path(m.group(1)) for m in _INCLUDES_GRAPHICS.finditer(text))
+    folders = tuple(_figure_path(d).rstrip("/") for m in _GRAPHICS_PATH.finditer(text)
+                    for d in _GRAPHICS_DIR.findall(m.group(1)))
+    return names, folders
+
+
+@lru_cache(maxsize=64)
+def _folder_texs(folder: str, mtime: int) -> tuple[str, ...]:
+    """The LaTeX documents of `folder` (`_FIGURE_TEX` at most), while its mtime stays: listed
+    once, not once a PDF (review56a: a folder of 3,000 papers was listed 9,000 times, 13 s)."""
+    try:
+        with os.scandir(folder) as found:
+            texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
+    except OSError:
+        return ()
+    return tuple(texs[:_FIGURE_TEX])
+
+
+@lru_cache(maxsize=64)
+def _folder_figures(
+        texs: tuple[tuple[str, int, int], ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The figures the LaTeX documents `texs` (path, mtime, size) of a folder include, by their
+    paths from it (`pics/hyperplane`, and from each `\\graphicspath` folder of any of them: a
+    book's main file names it, its chapters beside it include the figures), and the paths
+    of folders a chapter names them by from its book's main folder, matched by their tail."""
+    names: set[str] = set()
+    folders: set[str] = set()
+    for tex, mtime, size in texs:
+        named, within = _graphics_of(tex, mtime, size)
+        names.update(named)
+        folders.update(within)  # a main file's, for the chapters beside it
+    exact = names | {os.path.normpath(f"{folder}/{name}")
+                     for folder in folders if folder for name in names}
+    tails = {name for name in names if "/" in name and ".." not in name.split("/")}
+    return frozenset(exact), frozenset(tails)
+
+
+def _includes(folder: str, relative: str) -> bool:
+    """Whether a LaTeX document of `folder` includes the figure at `relative` (its path from
+    the folder, no `.pdf`): by that path, from a folder its `\\graphicspath` names, or by a
+    path of folders its tail (a chapter's figure named from its book's main folder). A figure
+    of the same name elsewhere is not it (review56a: `\\includegraphics{figs/attention}`
+    skipped the paper `papers/attention.pdf` beside it)."""
+    try:
+        texs = _folder_texs(folder, os.stat(folder).st_mtime_ns)  # noqa: PTH116
+    except OSError:
+        return False
+    if not texs:
+        return False
+    stats = []
+    for tex in texs:
+        try:
+            info = os.stat(tex)  # noqa: PTH116
+        except OSError:
+            continue
+        stats.append((tex, info.st_mtime_ns, info.st_size))
+    exact, tails = _folder_figures(tuple(stats))
+    if relative in exact:
+        return True
+    parts = relative.split("/")
+    return any("/".join(parts[k:]) in tails for k in range(1, len(parts) - 1))
 
 
 def included_figure(path: str) -> bool:
     """Whether the PDF at `path` (on disk) is a figure: a `.tex` file in its folder or up to
-    `_FIGURE_UP` above includes it by name (`\\includegraphics{pics/hyperplane}`), or an
+    `_FIGURE_UP` above includes it (`\\includegraphics{pics/hyperplane}`, `_includes`), or an
     Inkscape export `x.pdf_tex` lies beside it (read56: a course's decks kept 100 drawings in
     `pics/`, eight of them entries named by a label of the drawing: "x[n]", "Input",
     "PowerPoint Presentation")."""
     if os.path.isfile(path + "_tex"):  # noqa: PTH113 - a text path: `x.pdf_tex`
         return True
     folder, _, name = path.replace("\\", "/").rpartition("/")
-    stem = name[:-4] if name.casefold().endswith(".pdf") else name
+    relative = name[:-4] if name.casefold().endswith(".pdf") else name
     for _ in range(_FIGURE_UP + 1):
         if not folder:
             return False
-        try:
-            with os.scandir(folder) as found:
-                texs = sorted(e.path for e in found if e.name.casefold().endswith(TEX_SOURCES))
-        except OSError:
-            texs = []
-        for tex in texs[:_FIGURE_TEX]:
-            try:
-                info = os.stat(tex)  # noqa: PTH116
-            except OSError:
-                continue
-            if stem in _graphics_of(tex, info.st_mtime_ns, info.st_size):
-                return True
-        up = os.path.dirname(folder)  # noqa: PTH120 - a text path
-        if up == folder:
+        if _includes(folder, relative):
+            return True
+        up, _, step = folder.rpartition("/")
+        if not up or up == folder:
             return False
-        folder = up
+        folder, relative = up, step + "/" + relative
     return False
 
 

@@ -472,6 +472,20 @@ def _line(st: _State, line: str) -> str:
     return " " * indent + _inline(stripped)
 
 
+def _label_refs(line: str, labels: set[str]) -> str:
+    """A line's `@label`s of the note's headings as links to them, outside its inline raw and
+    math (review56a: "`see @hinge`" and "$@hinge$" were written "[@hinge](#hinge)")."""
+    out, last = [], 0
+    for m in [*_SEGMENT.finditer(line), None]:
+        end = m.start() if m else len(line)
+        out.append(_AT_REF.sub(lambda r: f"[@{r[1]}](#{r[1]})" if r[1] in labels else r[0],
+                               line[last:end]))
+        if m:
+            out.append(m.group())
+            last = m.end()
+    return "".join(out)
+
+
 def to_markdown(text: str, headings: dict[str, int] | None = None) -> tuple[str, str]:
     """The note written in Markdown, line for line, and its template's title ("" if none);
     `headings` are functions imported that make headings (`imported_heading_functions`)."""
@@ -482,7 +496,7 @@ def to_markdown(text: str, headings: dict[str, int] | None = None) -> tuple[str,
         fenced = bool(st.fence) or bool(st.math)
         out = _line(st, line)
         if labels and "@" in out and not fenced and not st.fence:
-            out = _AT_REF.sub(lambda m: f"[@{m[1]}](#{m[1]})" if m[1] in labels else m[0], out)
+            out = _label_refs(out, labels)
         lines.append(out)
     return "\n".join(lines), st.title
 
