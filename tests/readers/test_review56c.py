@@ -1,0 +1,66 @@
+"""Round 56 (review56c): AsciiDoc the qa56 reader was not written for, each shape rebuilt in
+our own words from what a book in `.asc` files and an Antora documentation site showed."""
+
+from __future__ import annotations
+
+from grimoire import readers
+
+# A table opened by a longer run of `=` (`|======`, as wide as the table in the source): its
+# rows were read as one paragraph, "|======" and every `|` in it.
+_WIDE_TABLE = """\
+= Git Settings
+
+.Editors and their command
+[cols="1,2",options="header"]
+|==========================
+|Editor |Setting
+|Emacs |`core.editor emacs`
+|nano |`core.editor "nano -w"`
+|==========================
+
+After the table, a paragraph of prose.
+"""
+
+
+def test_a_table_opened_by_a_longer_delimiter_is_a_table() -> None:
+    doc = readers.read_file("asciidoc", _WIDE_TABLE.encode(), "book/settings.asc")[0]
+    text = "\n".join(p.text for p in doc.passages)
+    assert "===" not in text, text
+    rows = next(p for p in doc.passages if "Emacs" in p.text)
+    assert "|Emacs" not in rows.text and "Emacs | " in rows.text, rows.text
+    assert "Emacs | core.editor emacs" in rows.text, rows.text
+
+
+# A `#` at a line's start is no heading in AsciiDoc (`#text#` marks text; a partial's include
+# tags are written `# tag::name[]`): the Markdown reader read each as a level-1 heading, and a
+# site's partial was named "tag::eol[]".
+_HASH_LINES = """\
+# tag::retired[]
+
+[CAUTION]
+====
+This release is retired; read the current one.
+====
+
+# end::retired[]
+"""
+
+_HASH_TEXT = """\
+= Tokenizers
+
+A tokenizer splits text into units.
+# of merges is the vocabulary size less the base alphabet.
+"""
+
+
+def test_a_line_opening_with_a_hash_is_no_heading() -> None:
+    doc = readers.read_file("asciidoc", _HASH_LINES.encode(), "partials/notes.adoc")[0]
+    assert "tag::" not in doc.title, doc.title
+    assert not any("tag::" in e.term or "end::" in e.term for e in doc.entries), doc.entries
+    text = "\n".join(p.text for p in doc.passages)
+    assert "tag::" not in text and "This release is retired" in text, text
+    doc = readers.read_file("asciidoc", _HASH_TEXT.encode(), "bpe.adoc")[0]
+    assert {p.heading_path for p in doc.passages} == {("Tokenizers",)}, doc.passages
+    text = "\n".join(p.text for p in doc.passages)
+    assert "of merges is the vocabulary size" in text, text
+    assert not any("merges" in e.term for e in doc.entries), doc.entries
