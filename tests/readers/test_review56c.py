@@ -3,6 +3,8 @@ our own words from what a book in `.asc` files and an Antora documentation site 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from grimoire import readers
 
 # A table opened by a longer run of `=` (`|======`, as wide as the table in the source): its
@@ -64,3 +66,24 @@ def test_a_line_opening_with_a_hash_is_no_heading() -> None:
     text = "\n".join(p.text for p in doc.passages)
     assert "of merges is the vocabulary size" in text, text
     assert not any("merges" in e.term for e in doc.entries), doc.entries
+
+
+def test_an_antora_partial_with_no_heading_names_no_concept(tmp_path: Path) -> None:
+    """An Antora module's `partials/` holds fragments its pages include: 35 parameter tables
+    of one site, each `specific-configuration.adoc`, were one concept by their file's name."""
+    module = tmp_path / "docs" / "modules" / "ROOT"
+    (module / "pages").mkdir(parents=True)
+    fragment = module / "partials" / "node2vec" / "specific-configuration.adoc"
+    fragment.parent.mkdir(parents=True)
+    text = "| walkLength | Integer | 80 | The number of steps in one random walk.\n"
+    doc = readers.read_file("asciidoc", text.encode(), str(fragment))[0]
+    assert not doc.entries, doc.entries
+    assert any("steps in one random walk" in p.text for p in doc.passages), doc.passages
+    # A partial with a heading is named by it; a folder named so elsewhere is no partial.
+    headed = module / "partials" / "migration.adoc"
+    doc = readers.read_file("asciidoc", b"= Link Prediction\n\nModels moved.\n", str(headed))[0]
+    assert "Link Prediction" in {e.term for e in doc.entries}, doc.entries
+    other = tmp_path / "notes" / "partials" / "random-walks.adoc"
+    other.parent.mkdir(parents=True)
+    doc = readers.read_file("asciidoc", text.encode(), str(other))[0]
+    assert doc.entries, "a folder called partials with no pages beside it holds notes"

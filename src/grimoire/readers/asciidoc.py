@@ -471,6 +471,15 @@ def _antora_nav(path: str) -> bool:
     return file == "nav.adoc" and os.path.isdir(os.path.join(folder or ".", "pages"))  # noqa: PTH112, PTH118
 
 
+def _antora_partial(path: str) -> bool:
+    """Whether `path` is in an Antora module's `partials/` (beside its `pages/`): a fragment
+    the pages `include::` (round 56, review56c: a documentation site's 35 parameter tables
+    `specific-configuration.adoc` were one concept "specific-configuration")."""
+    parts = path.replace("\\", "/").split("/")
+    return any(part == "partials" and os.path.isdir("/".join([*parts[:at], "pages"]) or ".")  # noqa: PTH112
+               for at, part in enumerate(parts[:-1]))
+
+
 def to_markdown(text: str) -> tuple[str, str]:
     """The note written in Markdown, line for line, and its document title ("" if none)."""
     st = _State(lines=text.split("\n"))
@@ -506,6 +515,8 @@ def read(data: bytes, path: str) -> list[Document]:
     # `diagrams/bpe-merges.asc`: `[graphviz]` over `----`): no page, no concept.
     listing = not parsed.headings and bool(parsed.blocks) \
         and all(b.kind == "code" for b in parsed.blocks)
+    # An Antora partial with no heading of its own: its text read, no concept by its file.
+    listing = listing or (not parsed.headings and _antora_partial(path))
     if listing:
         entries = []
     # A description list's items (`Term:: text`) read as paragraphs led by their term in bold.
