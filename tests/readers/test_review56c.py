@@ -87,3 +87,14 @@ def test_an_antora_partial_with_no_heading_names_no_concept(tmp_path: Path) -> N
     other.parent.mkdir(parents=True)
     doc = readers.read_file("asciidoc", text.encode(), str(other))[0]
     assert doc.entries, "a folder called partials with no pages beside it holds notes"
+
+
+def test_a_pem_key_or_certificate_armored_as_asc_is_no_note() -> None:
+    """Only OpenPGP's armor was no note: a PEM key kept as `.asc` was a concept named by its
+    file, its key material a passage search returned."""
+    for armor in ("RSA PRIVATE KEY", "PUBLIC KEY", "CERTIFICATE"):
+        text = f"-----BEGIN {armor}-----\nMIIBexampleexample\n-----END {armor}-----\n"
+        assert readers.read_file("asciidoc", text.encode(), "keys/deploy.asc") == [], armor
+    # Prose that tells of a key's armor is a note.
+    prose = "= Keys\n\nA PEM file opens with -----BEGIN PUBLIC KEY----- on its first line.\n"
+    assert readers.read_file("asciidoc", prose.encode(), "keys.adoc")[0].title == "Keys"

@@ -105,7 +105,8 @@ _BUILT_IN = {"nbsp": " ", "sp": " ", "empty": "", "blank": "", "zwsp": "", "plus
              "endsb": "]", "vbar": "|", "caret": "^", "asterisk": "*", "tilde": "~",
              "backslash": "\\", "backtick": "`", "two-colons": "::", "two-semicolons": ";;",
              "deg": "°", "zwj": ""}
-_PGP = "-----BEGIN PGP"
+# An armored key, signature or certificate (OpenPGP's, PEM's `-----BEGIN PUBLIC KEY-----`).
+_ARMOR = re.compile(r"-----BEGIN [A-Z0-9 ]{2,40}-----")
 
 
 @dataclass
@@ -492,8 +493,8 @@ def to_markdown(text: str) -> tuple[str, str]:
 
 def read(data: bytes, path: str) -> list[Document]:
     source = decode(data, path)
-    if source.lstrip().startswith(_PGP):
-        return []  # an OpenPGP key or signature armored as `.asc`: no note
+    if _ARMOR.match(source.lstrip()):
+        return []  # a key, signature or certificate armored as `.asc`: no note, its key no text
     if _antora_nav(path):
         return []  # a site's menu of its pages: its lines were a concept "nav", cited by ask
     text, title = to_markdown(source)
