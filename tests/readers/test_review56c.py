@@ -98,3 +98,14 @@ def test_a_pem_key_or_certificate_armored_as_asc_is_no_note() -> None:
     # Prose that tells of a key's armor is a note.
     prose = "= Keys\n\nA PEM file opens with -----BEGIN PUBLIC KEY----- on its first line.\n"
     assert readers.read_file("asciidoc", prose.encode(), "keys.adoc")[0].title == "Keys"
+
+
+def test_keyboard_and_button_macros_are_their_text() -> None:
+    """`kbd:[Ctrl+C]` and `btn:[Save]` (with `:experimental:`) kept their markup: the
+    pattern wanted `kbd[` with no colon."""
+    note = ("= Training\n:experimental:\n\nPress kbd:[Ctrl+C] to stop, then btn:[Save] the "
+            "checkpoint and indexterm2:[early stopping] applies.\n")
+    doc = readers.read_file("asciidoc", note.encode(), "training.adoc")[0]
+    text = "\n".join(p.text for p in doc.passages)
+    assert "Press Ctrl+C to stop, then Save the checkpoint" in text, text
+    assert "early stopping applies" in text and ":[" not in text, text

@@ -89,7 +89,8 @@ _URL_LINK = re.compile(r"(?:link:)?((?:https?|ftp|mailto|file):[^\s\[\]]+|link:[
 _XREF = re.compile(r"xref:([^\s\[\]]+)\[([^\[\]\n]*)\]")
 _CROSS = re.compile(r"<<([^<>,\n]+?)(?:,[ \t]*([^<>\n]*))?>>")
 _IMAGE = re.compile(r"image:([^\s:\[][^\s\[]*)\[([^\[\]\n]*)\]")
-_INLINE_MACRO = re.compile(r"\b(?:kbd|btn|menu:[^\s\[]*|indexterm2|icon:[^\s\[]*)\[([^\]\n]*)\]")
+_INLINE_MACRO = re.compile(r"\b(?:kbd:|btn:|menu:[^\s\[]*|indexterm2:|icon:[^\s\[]*)"
+                           r"\[([^\[\]\n]*)\]")
 # An anchor inline: a bibliography entry's `[[[id]]]`, `[[id]]`, `anchor:id[]`: no text.
 _INLINE_ANCHOR = re.compile(r"\[\[\[[^\[\]\n]*\]\]\]|\[\[[A-Za-z_][^\[\]\n]*\]\]"
                             r"|anchor:[\w-]+\[[^\]\n]*\]")
