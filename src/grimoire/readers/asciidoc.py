@@ -58,7 +58,10 @@ _BLOCK_ATTRIBUTES = re.compile(r"\[([^\[\]\n]*)\]")
 _KNOWN_STYLE = re.compile(r"[ \t]*(?:source|listing|literal|stem|latexmath|asciimath|quote"
                           r"|verse|NOTE|TIP|IMPORTANT|WARNING|CAUTION)\b")
 _BLOCK_TITLE = re.compile(r"\.([^.\s].*)")
-_DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|\|===|!===)[ \t]*")
+# A table's `|===` may run on (`|======`, as wide as its source): its closing line is the same.
+_DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|[|!]={3,})[ \t]*")
+# An include tag (`tag::name[]`, `end::name[]`) behind any language's comment mark (`# `).
+_TAG_LINE = re.compile(r"\S{0,4}[ \t]*(?:tag|end)::[^\s\[]*\[\][ \t]*(?:-->|\*/)?")
 _MACRO_LINE = re.compile(r"[A-Za-z][\w-]*::[^\s\[]*\[.*\][ \t]*")
 _IMAGE_LINE = re.compile(r"image::([^\s\[]+)\[([^\]\n]*)\][ \t]*")
 _ADMONITION = re.compile(r"(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):[ \t]+(.*)")
@@ -68,26 +71,30 @@ _LIST = re.compile(r"([ \t]*)(\*{1,5}|-|\.{1,5}|\d+\.|[a-zA-Z]\.)[ \t]+(\S.*)")
 # then `::` (`:::`, `::::`, `;;`) and the line's end or a blank (`std::vector` is none).
 _TERM = re.compile(r"[ \t]*(\S|\S.*?[^\s:])(:{2,4}|;;)(?:[ \t]+(.*))?[ \t]*")
 # An inline formula that runs on over later lines: `stem:[` with no `]` after it on its line.
-_OPEN_MATH = re.compile(r"(?:stem|latexmath|asciimath):\[(?=(?:[^\]\\\n]|\\.)*$)")
+_OPEN_MATH = re.compile(r"(?:stem|latexmath|asciimath):\[(?=(?:[^\]\\\n]|\\.){0,1000}$)")
 # A link whose text runs on over later lines: `link:url[` or `https://url[` ending its line.
 _OPEN_LINK = re.compile(r"(?:link:)?((?:https?|ftp|mailto):[^\s\[\]]+|link:[^\s\[\]]+)\[[ \t]*$")
 _CLOSE_MATH = re.compile(r"(?:[^\]\\\n]|\\.)*\]")
 _CALLOUT = re.compile(r"<(\d+|\.)>[ \t]+(.*)")
 # Inline: math and code first (kept as written), then macros and marks.
-_SEGMENT = re.compile(r"(?:stem|latexmath|asciimath):\[((?:[^\]\\\n]|\\.)*)\]|`[^`\n]+`")
-_PASS = re.compile(r"pass:[a-z,]*\[((?:[^\]\\\n]|\\.)*)\]")
+# Bracketed text: a formula's, a footnote's or a passthrough's at most 1000 characters and a
+# link's no `[`, so that each opening scans no further (round 56, review56c: a line of 4,000
+# `footnote:[` left open took 22 s, each scanning the rest of the line for its `]`).
+_SEGMENT = re.compile(r"(?:stem|latexmath|asciimath):\[((?:[^\]\\\n]|\\.){0,1000})\]|`[^`\n]+`")
+_PASS = re.compile(r"pass:[a-z,]*\[((?:[^\]\\\n]|\\.){0,1000})\]")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
-_FOOTNOTE = re.compile(r"footnote(?:ref)?:[\w-]*\[((?:[^\]\\\n]|\\.)*)\]")
+_FOOTNOTE = re.compile(r"footnote(?:ref)?:[\w-]*\[((?:[^\]\\\n]|\\.){0,1000})\]")
 _URL_LINK = re.compile(r"(?:link:)?((?:https?|ftp|mailto|file):[^\s\[\]]+|link:[^\s\[\]]+)"
-                       r"\[([^\]\n]*)\]")
-_XREF = re.compile(r"xref:([^\s\[\]]+)\[([^\]\n]*)\]")
+                       r"\[([^\[\]\n]*)\]")
+_XREF = re.compile(r"xref:([^\s\[\]]+)\[([^\[\]\n]*)\]")
 _CROSS = re.compile(r"<<([^<>,\n]+?)(?:,[ \t]*([^<>\n]*))?>>")
-_IMAGE = re.compile(r"image:([^\s:\[][^\s\[]*)\[([^\]\n]*)\]")
-_INLINE_MACRO = re.compile(r"\b(?:kbd|btn|menu:[^\s\[]*|indexterm2|icon:[^\s\[]*)\[([^\]\n]*)\]")
+_IMAGE = re.compile(r"image:([^\s:\[][^\s\[]*)\[([^\[\]\n]*)\]")
+_INLINE_MACRO = re.compile(r"\b(?:kbd:|btn:|menu:[^\s\[]*|indexterm2:|icon:[^\s\[]*)"
+                           r"\[([^\[\]\n]*)\]")
 # An anchor inline: a bibliography entry's `[[[id]]]`, `[[id]]`, `anchor:id[]`: no text.
 _INLINE_ANCHOR = re.compile(r"\[\[\[[^\[\]\n]*\]\]\]|\[\[[A-Za-z_][^\[\]\n]*\]\]"
                             r"|anchor:[\w-]+\[[^\]\n]*\]")
-_INDEXTERM = re.compile(r"indexterm:\[[^\]\n]*\]|\(\(\([^()\n]*\)\)\)")
+_INDEXTERM = re.compile(r"indexterm:\[[^\[\]\n]*\]|\(\(\([^()\n]*\)\)\)")
 _INDEXTERM2 = re.compile(r"\(\(([^()\n]+)\)\)")
 _STRONG = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
 _STRONG2 = re.compile(r"\*\*(?=\S)([^*\n]*?\S)\*\*")
@@ -99,7 +106,8 @@ _BUILT_IN = {"nbsp": " ", "sp": " ", "empty": "", "blank": "", "zwsp": "", "plus
              "endsb": "]", "vbar": "|", "caret": "^", "asterisk": "*", "tilde": "~",
              "backslash": "\\", "backtick": "`", "two-colons": "::", "two-semicolons": ";;",
              "deg": "°", "zwj": ""}
-_PGP = "-----BEGIN PGP"
+# An armored key, signature or certificate (OpenPGP's, PEM's `-----BEGIN PUBLIC KEY-----`).
+_ARMOR = re.compile(r"-----BEGIN [A-Z0-9 ]{2,40}-----")
 
 
 @dataclass
@@ -305,7 +313,7 @@ def _open(st: _State, delimiter: str) -> str:
             or style in ("source", "listing", "literal"):  # an open block styled so too
         st.verbatim, st.kind = delimiter, "code"
         return "```" + language
-    if delimiter in ("|===", "!==="):
+    if delimiter[0] in "|!":  # `|===` (or longer), `!===` in a cell
         st.table, st.columns, st.started_table = delimiter, 0, False
         return ""
     return ""  # example, sidebar, open, quote, admonition blocks: their text is read
@@ -404,8 +412,8 @@ def _line(st: _State, line: str) -> str:
     st.started = True
     if (m := _IMAGE_LINE.fullmatch(stripped)) is not None:
         return f"{st.indent}![{_label(m.group(2))}]({m.group(1)})"
-    if _MACRO_LINE.fullmatch(stripped):
-        return ""  # include::, ifdef::, endif::, toc::, video:: and the like
+    if _MACRO_LINE.fullmatch(stripped) or _TAG_LINE.fullmatch(stripped):
+        return ""  # include::, ifdef::, endif::, toc::, video::, tag:: and the like
     if (m := _BLOCK_TITLE.fullmatch(stripped)) is not None and not line[0].isspace():
         return f"{st.indent}*{_inline(st, m.group(1))}*"
     st.attach = False
@@ -424,7 +432,10 @@ def _line(st: _State, line: str) -> str:
             st.held[at] = term + " "  # written on its definition's first line
             return ""
         return st.indent + term
-    return st.indent + st.held.pop(st.number, "") + _inline(st, stripped)
+    text = st.held.pop(st.number, "") + _inline(st, stripped)
+    if text.startswith("#"):
+        text = "\\" + text  # text (`# of merges`), no Markdown heading or tag
+    return st.indent + text
 
 
 def _definition_line(st: _State) -> int:
@@ -462,6 +473,15 @@ def _antora_nav(path: str) -> bool:
     return file == "nav.adoc" and os.path.isdir(os.path.join(folder or ".", "pages"))  # noqa: PTH112, PTH118
 
 
+def _antora_partial(path: str) -> bool:
+    """Whether `path` is in an Antora module's `partials/` (beside its `pages/`): a fragment
+    the pages `include::` (round 56, review56c: a documentation site's 35 parameter tables
+    `specific-configuration.adoc` were one concept "specific-configuration")."""
+    parts = path.replace("\\", "/").split("/")
+    return any(part == "partials" and os.path.isdir("/".join([*parts[:at], "pages"]) or ".")  # noqa: PTH112
+               for at, part in enumerate(parts[:-1]))
+
+
 def to_markdown(text: str) -> tuple[str, str]:
     """The note written in Markdown, line for line, and its document title ("" if none)."""
     st = _State(lines=text.split("\n"))
@@ -474,8 +494,8 @@ def to_markdown(text: str) -> tuple[str, str]:
 
 def read(data: bytes, path: str) -> list[Document]:
     source = decode(data, path)
-    if source.lstrip().startswith(_PGP):
-        return []  # an OpenPGP key or signature armored as `.asc`: no note
+    if _ARMOR.match(source.lstrip()):
+        return []  # a key, signature or certificate armored as `.asc`: no note, its key no text
     if _antora_nav(path):
         return []  # a site's menu of its pages: its lines were a concept "nav", cited by ask
     text, title = to_markdown(source)
@@ -497,6 +517,8 @@ def read(data: bytes, path: str) -> list[Document]:
     # `diagrams/bpe-merges.asc`: `[graphviz]` over `----`): no page, no concept.
     listing = not parsed.headings and bool(parsed.blocks) \
         and all(b.kind == "code" for b in parsed.blocks)
+    # An Antora partial with no heading of its own: its text read, no concept by its file.
+    listing = listing or (not parsed.headings and _antora_partial(path))
     if listing:
         entries = []
     # A description list's items (`Term:: text`) read as paragraphs led by their term in bold.

@@ -41,9 +41,10 @@ def typst(head: str, path: str) -> bool:
 
 
 def asciidoc(head: str, path: str) -> bool:
-    """An AsciiDoc file by its extension; an OpenPGP key or signature (`KEYS.asc`) is none."""
+    """An AsciiDoc file by its extension; an armored key, signature or certificate (`KEYS.asc`,
+    a PEM `-----BEGIN PUBLIC KEY-----`) is none."""
     return suffix_of(path).lower() in (".adoc", ".asciidoc", ".asc", ".ad") \
-        and not head.lstrip().startswith("-----BEGIN PGP")
+        and not head.lstrip().startswith("-----BEGIN ")
 
 
 def org(head: str, path: str) -> bool:
