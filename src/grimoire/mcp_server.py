@@ -249,16 +249,27 @@ class Tools:
         with self.lock:
             known = {r.path: r for r in self.kb.sources()}
         record = known.get(path)
-        # Only files the store read, still inside their ingested root: a note may have become
-        # a symlink out of it since.
-        real = real_inside(path, record.root) if record is not None else None
         if record is None or record.status != "ok":
-            # A file name, or a path relative to its folder, names the note it ends: said as
-            # a suggestion (the assistant passes it back), never read in its place.
+            # A file name, or a path relative to its folder ("attention.md", what a user tells
+            # an assistant), names the note it ends: read when one note ends so (it was only
+            # suggested, and the assistant called again with the path it was told; faces56);
+            # several are named for the assistant to choose, none read in their place.
+            # Its case as written first, then any ("attention.md" for "Attention.md").
             tail = "/" + path.lstrip("/")
             near = tuple(p for p, r in known.items() if r.status == "ok" and p.endswith(tail))
-            raise NotFound(f"not a note in this knowledge base: {path!r} (pass the path a "
-                           "search result gave)", near[:5])
+            if not near:
+                near = tuple(p for p, r in known.items()
+                             if r.status == "ok" and p.casefold().endswith(tail.casefold()))
+            if len(near) > 1:
+                raise NotFound(f"{path!r} ends the paths of {len(near)} notes: pass one of "
+                               "them", near[:5])
+            if not near:
+                raise NotFound(f"not a note in this knowledge base: {path!r} (pass the path a "
+                               "search result gave)", ())
+            path, record = near[0], known[near[0]]
+        # Only files the store read, still inside their ingested root: a note may have become
+        # a symlink out of it since.
+        real = real_inside(path, record.root)
         if real is None:  # its own path as "did you mean" sent the assistant round in a circle
             raise NotFound(f"{path!r} cannot be read now: deleted, moved or linked out of its "
                            "folder since it was ingested (`grimoire ingest` it again)", ())
@@ -452,8 +463,8 @@ def build_server(kb: Grimoire) -> MCPServer:
     @server.tool()
     def read_source(path: str, start_line: _START = 1, end_line: _END = 40) -> dict[str, Any]:
         """Lines of an ingested note (at most 200 at a time), by the path a result gave (a
-        result's `span` passes as it is). A PDF's lines are its pages (`unit`: "page"), as
-        text."""
+        result's `span` passes as it is), or by its file name when one note has it. A PDF's
+        lines are its pages (`unit`: "page"), as text."""
         return noted(_told(lambda: tools.read_source(path, start_line, end_line)))
 
     @server.tool()
