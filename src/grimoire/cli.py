@@ -751,7 +751,7 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
 
     Example: grimoire search "fine-tune a big model by training two low-rank matrices"
     """
-    from grimoire.showing import same_as, told_apart
+    from grimoire.showing import same_as, told_apart, whole_formulas
 
     text = words(query, "query")
     if source is not None:  # as ingest stores paths: absolute, symlinks kept
@@ -787,7 +787,9 @@ def search(ctx: click.Context, query: tuple[str, ...], mode: str, k: int, source
     twins = same_as(hits)
     shown = dollars_of(kb)
     for n, hit in enumerate(hits, 1):
-        snippet = shown([hit.span], hit.snippet)
+        # no part of a formula its window cut ("… \\rVert}$)" began examples/' RAG hit), as
+        # the web and MCP show it
+        snippet = whole_formulas(shown([hit.span], hit.snippet))
         name = hit.concept or hit.title
         heading = " > ".join(hit.heading_path)
         place = f"{where(hit.span.path)}:{hit.span.start_line}"

@@ -43,10 +43,10 @@ from grimoire.showing import (
     code_marked,
     cut_words,
     dollars,
-    open_formula_cut,
     same_as,
     stored_lines,
     told_apart,
+    whole_formulas,
 )
 
 PREVIEW_CHARS = 280  # one passage, as a search result shows it
@@ -71,8 +71,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     """The start of `text` on one line, cut at a word with an ellipsis, never inside a formula
-    (`cut_words`: half of one was an assistant's to read as TeX that opens and never closes)."""
-    return cut_words(open_formula_cut(" ".join(text.split())), limit)
+    (`cut_words`: half of one was an assistant's to read as TeX that opens and never closes;
+    `whole_formulas`: a snippet's window that began inside one, "… \\rVert}$) 3. fuse")."""
+    return cut_words(whole_formulas(" ".join(text.split())), limit)
 
 
 ECHO_CHARS = 200  # a search result's echo of its query, at most (`_echo`)

@@ -269,6 +269,32 @@ def open_formula_cut(text: str) -> str:
     return text
 
 
+_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
+# What stood round a formula after it, left over once the window's cut part of the formula is
+# dropped: a bracket it closed, the comma or stop after it
+_AFTER_FORMULA = re.compile(r"[)\]}]*[,.;:!?]?[ \t]*")
+
+
+def whole_formulas(snippet: str) -> str:
+    """`snippet` (a search snippet, a long line cut short) without the part of a formula that
+    its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
+    any `$`), with what closed round it ("… \\rVert}$)" was shown as "… )", faces56), and
+    from the `$` of one left open at its "…" end (`open_formula_cut`: "$5" is a price).
+    Either would show its TeX, or pair with the wrong `$`. A formula with nothing before it
+    but "…" stays: " …" alone said nothing (review51d). Every face shows a snippet so."""
+    text = snippet.strip()
+    first = text.find("$")
+    # (not a `$` that opens a formula: "… use learning_rate $\\eta$" is prose, then one)
+    if (text.startswith("…") and first > 0 and _TEX.search(text[:first])
+            and not FORMULA.match(text, first)):
+        end = first + (2 if text.startswith("$$", first) else 1)
+        after = _AFTER_FORMULA.match(text, end)
+        rest = text[after.end() if after else end:]
+        # the line it ended, if nothing else is left of it, is the "…" alone
+        text = "…" + ("" if rest.startswith("\n") else " ") + rest
+    return open_formula_cut(text)
+
+
 # -- a note's lines, as the store read it --------------------------------------------------------
 
 

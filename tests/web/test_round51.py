@@ -20,8 +20,7 @@ import grimoire
 from grimoire.cli import main
 from grimoire.lint import GROUPS
 from grimoire.mcp_server import Tools, build_server, preview
-from grimoire.showing import same_as, told_apart
-from grimoire.web.render import whole_formulas
+from grimoire.showing import same_as, told_apart, whole_formulas
 from tests.conftest import CORPORA, reading, shared_store
 from tests.web.conftest import Running, make_app
 

@@ -13,9 +13,9 @@ import grimoire
 from grimoire.export.anki import _math_field
 from grimoire.mcp_server import preview
 from grimoire.model import Answer
-from grimoire.showing import FORMULA
+from grimoire.showing import FORMULA, whole_formulas
 from grimoire.web.app import answer_html
-from grimoire.web.render import Renderer, math_text, whole_formulas
+from grimoire.web.render import Renderer, math_text
 from tests.conftest import write_notes
 from tests.web.conftest import run_server
 

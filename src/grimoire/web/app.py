@@ -36,7 +36,15 @@ from grimoire import serialize
 from grimoire.errors import GrimoireError, NotFound
 from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Span
-from grimoire.showing import FORMULA, KEPT_ESCAPE, escapes_dollar, halves, in_part, same_as
+from grimoire.showing import (
+    FORMULA,
+    KEPT_ESCAPE,
+    escapes_dollar,
+    halves,
+    in_part,
+    same_as,
+    whole_formulas,
+)
 from grimoire.web import layout
 from grimoire.web.render import (
     MARKDOWN_FORMATS,
@@ -46,7 +54,6 @@ from grimoire.web.render import (
     numbered,
     render_note,
     safe_url,
-    whole_formulas,
 )
 from grimoire.web.security import Guard, GuardMiddleware, refuse_headers
 from grimoire.web.site import STOPPED, Settings, Site, Stopping, link_status, suggestions

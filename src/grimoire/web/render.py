@@ -43,7 +43,6 @@ from grimoire.showing import (  # below the faces: the CLI and the API fold and 
     DISPLAY_MATH,
     dollars,
     link_label,
-    open_formula_cut,
     quote_words,
     unprinted,
 )
@@ -586,7 +585,6 @@ def _blocks(paragraph: str, displays: bool = False, code: frozenset[str] = froze
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 _INLINE_MATH = INLINE_MATH
 _DISPLAY_MATH = DISPLAY_MATH
-_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not prose
 
 
 def _slot(maths: list[Markup], m: re.Match[str]) -> str:
@@ -932,20 +930,6 @@ def _inline_marks(text: str) -> str:
 # list of numbers (`[0, 1]`); a wiki-link's groups come first.
 _BRACKET_OR_WIKILINK = re.compile(
     _WIKILINK.pattern + r"|(?<![\[\\])\[([A-Za-z][^\[\]\n$]{0,100})\](?![(\[])")
-
-
-def whole_formulas(snippet: str) -> str:
-    """`snippet` (a search snippet, a long line cut short) without the part of a formula that
-    its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
-    any `$`), and from the `$` of one left open at its "…" end (`open_formula_cut`, MCP's
-    rule too: "$5" is a price). Either would show its TeX, or pair with the wrong `$`. A
-    formula with nothing before it but "…" stays: " …" alone said nothing (review51d)."""
-    text = snippet.strip()
-    first = text.find("$")
-    if text.startswith("…") and first > 0 and _TEX.search(text[:first]):
-        end = first + (2 if text.startswith("$$", first) else 1)
-        text = "… " + text[end:].lstrip()
-    return open_formula_cut(text)
 
 
 # A notebook's definition is its Markdown cells' text and its code cells fenced: Markdown.

@@ -22,9 +22,9 @@ from grimoire.knowledge import Grimoire
 from grimoire.model import Answer, Hit, Span
 from grimoire.names import normalize
 from grimoire.resolve import Concept, ConceptSummary, Mention, WantedPage
-from grimoire.showing import Said, as_written, plain, told_apart
+from grimoire.showing import Said, as_written, plain, told_apart, whole_formulas
 from grimoire.web import layout
-from grimoire.web.render import Renderer, concept_href, math_text, whole_formulas
+from grimoire.web.render import Renderer, concept_href, math_text
 from grimoire.web.sources import SourceFiles
 
 WHOLE_GRAPH_LIMIT = 2000

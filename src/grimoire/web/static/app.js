@@ -204,6 +204,8 @@
     foot.textContent = data.sources ? data.sources + (data.sources === 1 ? " source" : " sources") : "";
     pop.replaceChildren(title, p, foot);
     pop.hidden = false;
+    // its formulas fitted as the page's are (a wide one ran past the popover's edge, cut)
+    fitFormulas(pop);
     place(a);
   };
   document.addEventListener("mouseover", (ev) => {
