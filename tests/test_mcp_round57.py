@@ -15,26 +15,37 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 import grimoire
+from grimoire.mcp_server import build_server
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
 
 
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/, and a second Softmax.md in a folder of drafts."""
+    folder = tmp_path_factory.mktemp("mcp57")
+    notes = folder / "notes"
+    shutil.copytree(EXAMPLES, notes)
+    (notes / "drafts").mkdir()
+    (notes / "drafts" / "Softmax.md").write_text("# Softmax\n\nA draft of my softmax note.\n")
+    path = folder / "kb.db"
+    with grimoire.open(path) as kb:
+        kb.ingest([notes], embed=False)
+    return path
+
+
 @pytest.mark.sqlite_only(reason="another process opens the file by its path")
-def test_read_source_reads_the_one_note_a_file_name_names(tmp_path: Path) -> None:
+def test_read_source_reads_the_one_note_a_file_name_names(db: Path, tmp_path: Path) -> None:
     # A user tells the assistant "read attention.wiki"; read_source refused it and named the
     # path to use, and the assistant had to call again (faces56's walk). The one note whose
     # path ends so is read now (any case when none has it as written), its full path in the
     # result; a name that several notes end gets their paths and no text; nothing else is
     # read (a path out of the notes, a name no note has, a bad line range).
-    notes = tmp_path / "notes"
-    shutil.copytree(EXAMPLES, notes)
-    (notes / "drafts").mkdir()
-    (notes / "drafts" / "Softmax.md").write_text("# Softmax\n\nA draft of my softmax note.\n")
-    db = tmp_path / "kb.db"
-    with grimoire.open(db) as kb:
-        kb.ingest([notes], embed=False)
-        paths = {Path(r.path).relative_to(notes.resolve()).as_posix(): r.path
+    with grimoire.open(db, create=False) as kb:
+        notes = Path(next(r.path for r in kb.sources()
+                          if r.path.endswith("/glossary.txt"))).parent
+        paths = {Path(r.path).relative_to(notes).as_posix(): r.path
                  for r in kb.sources() if r.status == "ok"}
     attention, vault_softmax = paths["wiki/Attention.wiki"], paths["vault/Softmax.md"]
     params = StdioServerParameters(command=GRIMOIRE, args=["--db", str(db), "mcp"],
@@ -83,3 +94,29 @@ def test_read_source_reads_the_one_note_a_file_name_names(tmp_path: Path) -> Non
     assert not got["range"].is_error, text("range")
     assert got["range"].structured_content["start_line"] == 9
     assert got["range"].structured_content["end_line"] == 9
+
+
+def test_a_blank_query_question_or_name_is_refused(db: Path) -> None:
+    """An empty question was answered "Your notes do not cover this." (abstained: a claim
+    about the notes), an empty search gave no result and no reason, and an empty name was
+    sent to `grimoire search`, a command an assistant cannot run (faces57's walk). Each now
+    says what is empty, as the CLI does ("the query is empty")."""
+    kb = grimoire.open(db, create=False)
+
+    async def session() -> dict[str, Any]:
+        async with Client(build_server(kb)) as client:
+            return {key: await client.call_tool(tool, args) for key, tool, args in [
+                ("search", "search", {"query": "  "}), ("empty", "search", {"query": ""}),
+                ("ask", "ask", {"question": " \n "}), ("show", "show", {"name": ""}),
+                ("asked", "ask", {"question": "what is LoRA?"})]}
+
+    got = anyio.run(session)
+    kb.close()
+    said = {key: " ".join(c.text for c in r.content if hasattr(c, "text"))
+            for key, r in got.items()}
+    for key, what in (("search", "query"), ("empty", "query"), ("ask", "question"),
+                      ("show", "name")):
+        assert got[key].is_error, (key, said[key])
+        assert said[key].endswith(f"the {what} is empty"), said[key]
+    assert "grimoire search" not in said["show"]
+    assert not got["asked"].is_error and got["asked"].structured_content["citations"]

@@ -138,6 +138,7 @@ class Tools:
         return preview(dollars(code_marked(text, code), code), limit)
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid") -> dict[str, Any]:
+        _given(query, "query")
         k = max(1, min(k, 25))
         if mode not in ("hybrid", "lexical", "semantic"):
             raise GrimoireError(f"mode must be hybrid, lexical or semantic, not {mode!r}")
@@ -173,6 +174,7 @@ class Tools:
                       "results")
 
     def show(self, name: str, concept_id: str | None = None) -> dict[str, Any]:
+        _given(name, "name")
         with self.lock:
             try:
                 concept = self.kb.concept(name, concept_id=concept_id)
@@ -238,6 +240,7 @@ class Tools:
         }, "sources")
 
     def ask(self, question: str) -> dict[str, Any]:
+        _given(question, "question")
         with self.lock:
             answer = self.kb.ask(question)
         citations = [{"n": c.n, **where(c.span), "quote": self._preview(c.quote, c.span, 600),
@@ -354,6 +357,15 @@ class Tools:
             lines += [f"- {_at(m['span'])} ({m['from']})"
                       for m in data["mentioned_in"]]
         return "\n".join(lines) + "\n"
+
+
+def _given(text: str, what: str) -> None:
+    """Refuse a blank `text`, as the CLI does ("the query is empty"): an empty question was
+    answered "Your notes do not cover this." (a claim about the notes), an empty search gave
+    no result and no reason, and an empty name's message sent the assistant to
+    `grimoire search`, a command it cannot run (faces57)."""
+    if not text.strip():
+        raise GrimoireError(f"the {what} is empty")
 
 
 def _at(place: dict[str, Any]) -> str:
