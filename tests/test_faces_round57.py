@@ -19,7 +19,7 @@ from grimoire.cli import main
 from grimoire.mcp_server import build_server
 from grimoire.showing import whole_formulas
 from grimoire.web.app import snippet_html
-from tests.conftest import EXAMPLES, reading
+from tests.conftest import EXAMPLES, reading, write_notes
 
 # What a line began with when a snippet's window began inside a formula: what closed round
 # it (a bracket, a stop), or the formula's own TeX
@@ -89,3 +89,30 @@ def test_a_snippet_begun_inside_a_formula_shows_none_of_it(examples_db: Path) ->
         # the "…" alone, then the list item after the formula's
         assert any(line == "…" and after.startswith("3. fuse the two rankings")
                    for line, after in pairwise(lines)), result.output
+
+
+def test_show_wraps_a_list_item_under_its_text(tmp_path: Path) -> None:
+    """At 80 columns `show` ran a list item's later lines on under its "-" (ml-cheatsheet's
+    Adam: "($v_{dW}$)." under the marker), where `search` hangs them past it."""
+    notes = write_notes(tmp_path / "notes", {"Adam.md": (
+        "# Adam\n\nAdam is an optimizer that works as follows:\n\n"
+        "- First, it computes the exponentially weighted average of all the past gradients "
+        "($v_{dW}$).\n"
+        "12. Then it computes the exponentially weighted average of the squares of the past "
+        "gradients.\n\nA plain paragraph after the list, long enough to be wrapped at eighty "
+        "columns by the terminal as well.\n")})
+    db = tmp_path / "kb.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "ingest", "--no-embed",
+                                     str(notes)]).exit_code == 0
+    result = CliRunner(env={"TTY_COMPATIBLE": "1", "COLUMNS": "80", "NO_COLOR": "1"}).invoke(
+        main, ["--db", str(db), "show", "Adam"])
+    assert result.exit_code == 0, result.output
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", result.output).splitlines()
+    assert max(len(line) for line in lines) <= 80, result.output
+    first = next(n for n, line in enumerate(lines) if line.startswith("  - First"))
+    assert lines[first + 1].startswith("    ") and "($v_{dW}$)." in lines[first + 1], \
+        result.output
+    then = next(n for n, line in enumerate(lines) if line.startswith("  12. Then"))
+    assert lines[then + 1].startswith("      ") and lines[then + 1][6] != " ", result.output
+    plain = next(n for n, line in enumerate(lines) if line.startswith("  A plain paragraph"))
+    assert lines[plain + 1].startswith("  ") and lines[plain + 1][2] != " ", result.output

@@ -104,17 +104,24 @@ def _prose(out: Console | Piped, text: str | Text, indent: int = 2, style: str =
         return
     from rich.text import Text
 
-    from grimoire.cli import terminal, wrap_width
+    from grimoire.cli import _ITEM_START, terminal, wrap_width
 
     body = text if isinstance(text, Text) else Text(clean(text), style=style)
+    rows: list[tuple[Text, int]] = []  # each line and how far past `pad` it stands
     if not terminal():
-        lines = body.split("\n", allow_blank=True)
+        rows = [(line, hang if n else 0)
+                for n, line in enumerate(body.split("\n", allow_blank=True))]
     else:
-        lines = body.wrap(out, wrap_width(out.width, indent + hang))
-    for n, line in enumerate(lines):
+        # A list item's later lines wrap under its text, past its marker ("- ", "12. "), as
+        # `search` wraps a snippet's: ml-cheatsheet's Adam ran "($v_{dW}$)." on under its "-"
+        for part in body.split("\n", allow_blank=True):
+            item = _ITEM_START.match(part.plain)
+            under = hang + (len(item.group()) if item else 0)
+            for n, line in enumerate(part.wrap(out, wrap_width(out.width, indent + under))):
+                rows.append((line, under if n else hang if rows else 0))
+    for line, far in rows:
         line.rstrip()  # a blank line stays blank, not the indent's spaces to copy
-        out.print(Text(pad + (" " * hang if n else "")) + line if line.plain else Text(""),
-                  soft_wrap=True)
+        out.print(Text(pad + " " * far) + line if line.plain else Text(""), soft_wrap=True)
 
 
 def _long(out: Console | Piped, text: str, label: str) -> None:
