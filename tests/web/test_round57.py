@@ -31,7 +31,9 @@ def sums_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     vault = write_notes(root / "vault", {
         "Wide Sum.md": f"# Wide Sum\n\nThe **wide sum** adds fourteen terms:\n\n$$\n{WIDE}\n$$\n",
         "Wider Sum.md": f"# Wider Sum\n\nThe **wider sum** adds them all:\n\n$$\n{WIDER}\n$$\n",
-        "Sums.md": "# Sums\n\nTwo sums: the [[Wide Sum]] and the [[Wider Sum]].\n"})
+        "Sums.md": "# Sums\n\nTwo sums: the [[Wide Sum]] and the [[Wider Sum]]. Their "
+                   "log-likelihood is $\\log p_\\theta(x)$, as $\\sin^2 x$ and "
+                   "$\\log(x)$ are written.\n"})
     db = root / "s.db"
     with grimoire.open(db) as kb:
         kb.ingest([vault], embed=False)
@@ -108,5 +110,33 @@ def test_the_search_page_shows_its_words_once(browser: Browser, server: Running)
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert "q=softmax+function" in page.url and "mode=hybrid" in page.url
+    finally:
+        context.close()
+
+
+def test_a_function_s_name_stands_apart_from_what_it_takes(browser: Browser,
+                                                           sums_server: Running) -> None:
+    """`\\log p_\\theta(x)` was drawn "logpθ(x)", one word: latex2mathml writes `\\log` as an
+    identifier (`<mi>log</mi>`), which a browser sets with no space after it, where TeX sets a
+    thin one (hf-docs' perplexity page, faces57). Before a bracket none, as TeX."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(sums_server.url + "/c/Sums")
+        gaps = page.evaluate("""() => [...document.querySelectorAll('.card math')].map((m) => {
+            const name = [...m.querySelectorAll('mi')].find((i) => i.textContent.length > 1);
+            const after = name.parentElement.tagName === 'msup' ? name.parentElement : name;
+            let next = after.nextElementSibling;
+            while (next && next.tagName === 'mspace') next = next.nextElementSibling;
+            return [name.textContent, next.textContent,
+                    next.getBoundingClientRect().left - after.getBoundingClientRect().right];
+        })""")
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.card math'))"
+                             ".fontSize)")
+        assert [g[:2] for g in gaps] == [["log", "pθ"], ["sin", "x"], ["log", "("]], gaps
+        # a thin space (a sixth of an em) after "log" and "sin²", none before "("
+        assert gaps[0][2] == pytest.approx(size / 6, abs=0.6), (gaps, size)
+        assert gaps[1][2] == pytest.approx(size / 6, abs=0.6), (gaps, size)
+        assert abs(gaps[2][2]) < 0.6, gaps
     finally:
         context.close()

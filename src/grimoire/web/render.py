@@ -317,9 +317,41 @@ def _math_html(tex: str, display: bool) -> Markup:
     except Exception:  # latex2mathml raises many kinds (and RecursionError): all mean "cannot"
         return _tex_fallback(written, display)
     _primes_inline(tree)
+    _spaced_functions(tree)
     parts: list[str] = []
     _rebuild(tree, parts, depth=0, display=display)
     return Markup("".join(parts))
+
+
+# The function names latex2mathml writes as an `<mi>` (`\\max`, `\\lim`, `\\det` are `<mo>`s,
+# spaced by the browser as operators)
+_FUNCTIONS = frozenset({"arccos", "arcsin", "arctan", "cos", "cosh", "cot", "coth", "csc", "deg",
+                        "dim", "exp", "hom", "ker", "lg", "ln", "log", "sec", "sin", "sinh",
+                        "tan", "tanh"})
+# Where a row's items stand side by side (inside a script or a fraction each child has its place)
+_ROWS_OF = frozenset({"math", "mrow", "mtd", "mstyle", "msqrt", "mpadded", "menclose",
+                      "mphantom"})
+_THIN = "0.1667em"  # TeX's thin space (3mu), between an operator's name and what it takes
+
+
+def _spaced_functions(tree: Element) -> None:
+    """A thin space after a function's name (`\\log p`, `\\sin^2 x`) where TeX sets one: an
+    `<mi>log</mi>` is an identifier to the browser, which set "logpθ(x)" as one word (hf-docs'
+    perplexity, faces57). None before an operator, which brings its own ("log(x)", "sin + 1")."""
+    for parent in list(tree.iter()):
+        if parent.tag.rsplit("}", 1)[-1] not in _ROWS_OF:
+            continue
+        kids = list(parent)
+        for i in reversed(range(len(kids) - 1)):
+            child = kids[i]
+            tag = child.tag.rsplit("}", 1)[-1]
+            base = child[0] if tag in ("msub", "msup", "msubsup") and len(child) else child
+            if base.tag.rsplit("}", 1)[-1] != "mi" or (base.text or "").strip() \
+                    not in _FUNCTIONS or kids[i + 1].tag.rsplit("}", 1)[-1] == "mo":
+                continue
+            space = Element(child.tag[:-len(tag)] + "mspace", {"width": _THIN})
+            space.tail, child.tail = child.tail, None
+            parent.insert(i + 1, space)
 
 
 _PRIMES = frozenset("\u2032\u2033\u2034\u2057")  # the primes, as latex2mathml writes `'`
