@@ -315,6 +315,14 @@ LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
 LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
+# prototype (round 57): a passage past its entry's first, among the vectors' first LATER_TOP
+# groups, loses LATER_PASSAGE of its cosine when LATER_MODE says it speaks of a neighbour:
+# 0 every such passage (round 56's form); 1 one that names another of those groups.
+LATER_PASSAGE = 0.0
+LATER_TOP = 20
+LATER_MODE = 1
+LATER_MIN_CHARS = 4  # a name shorter than this is not looked for
+LATER_TRANSFER = 0.0  # share of the discounted passage's cosine the named neighbour gains
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -324,6 +332,7 @@ STOPWORDS = frozenset([
 ])
 
 _WORD = re.compile(r"\w+")
+LATER_SEEN: list[tuple[int, Any, list[Any]]] = []  # prototype: what _later_discounted picked
 _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
 
@@ -541,6 +550,8 @@ class Searcher:
             entry_list = self._entry_list(entries)
             both = sorted(self._passage_list(self._no_filler(passages, weights)) + entry_list,
                           key=lambda r: -r[2])
+            if LATER_PASSAGE > 0.0 and weights is not NAME_LIKE:
+                both = self._later_discounted(both)
             if lists:
                 # bm25 cannot see a concept with no text (a title-only page, an empty section):
                 # where the vectors' candidates are such pages, the pages with text that share the
@@ -1175,6 +1186,68 @@ class Searcher:
                 key = ("e", entry_id) if entry_id is not None else ("d", doc_id)
             out.append((key, pid, value))
         return out
+
+    def _later_discounted(self, both: list[_Ranked]) -> list[_Ranked]:
+        """`both` (the vectors' list, best first) with LATER_PASSAGE off the passages past
+        their entry's first that LATER_MODE picks, among its first LATER_TOP groups."""
+        top: list[_GroupKey] = []
+        end = len(both)
+        for at, (key, _, _) in enumerate(both):
+            if key not in top:
+                if len(top) >= LATER_TOP:
+                    end = at
+                    break
+                top.append(key)
+        pids = [pid for _, pid, _ in both[:end] if pid is not None]
+        owners = self.store.passage_groups(pids)
+        entry_of = {pid: owners[pid][1] for pid in pids
+                    if pid in owners and owners[pid][1] is not None}
+        firsts = self.store.entry_first_passages(set(entry_of.values()))
+        later = {pid for pid, e in entry_of.items() if firsts.get(e) not in (None, pid)}
+        if not later:
+            return both
+        gains: dict[_GroupKey, float] = {}
+        if LATER_MODE == 1:
+            names = self._group_names(top)
+            rows = self.store.passage_rows(sorted(later))
+            key_of = {pid: key for key, pid, _ in both[:end] if pid is not None}
+            picked: set[int] = set()
+            for pid in later:
+                row = rows.get(pid)
+                if row is None:
+                    continue
+                text = " " + " ".join(_stem(w) for w in _WORD.findall(row.text)) + " "
+                others = [key for key in top if key != key_of.get(pid)
+                          and any(f" {name} " in text for name in names.get(key, ()))]
+                if others:
+                    picked.add(pid)
+                    LATER_SEEN.append((pid, key_of.get(pid), others))
+            later = picked
+        out: list[_Ranked] = []
+        for key, pid, value in both:
+            if pid in later:
+                out.append((key, pid, value - LATER_PASSAGE))
+            else:
+                out.append((key, pid, value))
+        del gains
+        return sorted(out, key=lambda r: -r[2])
+
+    def _group_names(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, set[str]]:
+        """Each group's names, as stemmed words joined by one space (a concept's every name,
+        an entry's term), those of LATER_MIN_CHARS characters or more."""
+        out: dict[_GroupKey, set[str]] = {key: set() for key in keys}
+        for _, name, concept in self.store.concept_names_of_concepts(
+                [k[1] for k in keys if k[0] == "c"]):
+            out[("c", concept)].add(name)
+        entries = [k[1] for k in keys if k[0] == "e"]
+        if entries:
+            rows = self.store.passage_rows(list(self.store.entry_first_passages(entries).values()))
+            for row in rows.values():
+                if row.entry_id is not None and ("e", row.entry_id) in out:
+                    out[("e", row.entry_id)].add(row.term)
+        return {key: {" ".join(_stem(w) for w in _WORD.findall(n)) for n in found
+                      if len(n) >= LATER_MIN_CHARS} - {""}
+                for key, found in out.items()}
 
     def _entry_list(self, scored: Sequence[Scored]) -> list[_Ranked]:
         groups = self._entry_groups(s.id for s in scored)
