@@ -322,6 +322,8 @@ LATER_PASSAGE = 0.0
 LATER_TOP = 20
 LATER_MODE = 1
 LATER_MIN_CHARS = 4  # a name shorter than this is not looked for
+LATER_NEAR = 20  # the named neighbour is among the vectors' first LATER_NEAR groups
+LATER_DF = 99  # ... and its name is said by at most this many groups' passages of the window
 LATER_TRANSFER = 0.0  # share of the discounted passage's cosine the named neighbour gains
 
 STOPWORDS = frozenset([
@@ -1208,17 +1210,25 @@ class Searcher:
             return both
         gains: dict[_GroupKey, float] = {}
         if LATER_MODE == 1:
-            names = self._group_names(top)
-            rows = self.store.passage_rows(sorted(later))
+            names = self._group_names(top[:LATER_NEAR])
             key_of = {pid: key for key, pid, _ in both[:end] if pid is not None}
+            rows = self.store.passage_rows(sorted(key_of))
+            texts = {pid: " " + " ".join(_stem(w) for w in _WORD.findall(row.text)) + " "
+                     for pid, row in rows.items()}
+            # how many groups of the window say each name (a broad name is said by many)
+            df: dict[str, int] = {}
+            for found in names.values():
+                for name in found:
+                    df[name] = len({key_of[pid] for pid, text in texts.items()
+                                    if f" {name} " in text})
             picked: set[int] = set()
             for pid in later:
-                row = rows.get(pid)
-                if row is None:
+                text = texts.get(pid)
+                if text is None:
                     continue
-                text = " " + " ".join(_stem(w) for w in _WORD.findall(row.text)) + " "
-                others = [key for key in top if key != key_of.get(pid)
-                          and any(f" {name} " in text for name in names.get(key, ()))]
+                others = [key for key in top[:LATER_NEAR] if key != key_of.get(pid)
+                          and any(f" {name} " in text and df[name] <= LATER_DF
+                                  for name in names.get(key, ()))]
                 if others:
                     picked.add(pid)
                     LATER_SEEN.append((pid, key_of.get(pid), others))
