@@ -1232,6 +1232,9 @@ class Searcher:
                 if others:
                     picked.add(pid)
                     LATER_SEEN.append((pid, key_of.get(pid), others))
+                    value = next(v for _, p, v in both[:end] if p == pid)
+                    for key in others:
+                        gains[key] = max(gains.get(key, 0.0), value * LATER_TRANSFER)
             later = picked
         out: list[_Ranked] = []
         for key, pid, value in both:
@@ -1239,7 +1242,7 @@ class Searcher:
                 out.append((key, pid, value - LATER_PASSAGE))
             else:
                 out.append((key, pid, value))
-        del gains
+        out.extend((key, None, gain) for key, gain in gains.items() if gain > 0.0)
         return sorted(out, key=lambda r: -r[2])
 
     def _group_names(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, set[str]]:
