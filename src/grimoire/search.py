@@ -315,16 +315,23 @@ LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
 LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
-# prototype (round 57): a passage past its entry's first, among the vectors' first LATER_TOP
-# groups, loses LATER_PASSAGE of its cosine when LATER_MODE says it speaks of a neighbour:
-# 0 every such passage (round 56's form); 1 one that names another of those groups.
-LATER_PASSAGE = 0.0
+# LATER_PASSAGE (round 57): a passage further down an entry (a worked example, an aside) that
+# says the described thing in passing can come nearer a description than the entry of the
+# concept that is it ("On a class-imbalanced dataset ... recall says more", a later passage of
+# recall, first for a description of a class-imbalanced dataset). Where such a passage, among
+# the vectors' first LATER_TOP groups, names another of those groups by a specific name (one
+# said by at most LATER_DF of the groups' passages there: "loss", "model" or "optimization"
+# is said by many, and a page's own later passage names its broader page as often as it
+# speaks of a neighbour; a name within its own page's name is its own: `_within`), it speaks
+# of that neighbour: it loses LATER_PASSAGE of its cosine in the vectors' list (descriptions
+# and formulas in hybrid; the words' lists untouched).
+# Round 56's form (every later passage, bench/README.md) lost the names set's and the typos'
+# own later passages (temperature, cross-entropy, Bayesian optimization). Pooled own_words10-31
+# and descriptions2 `--hide source`, names and typos41-43: bench/README.md, round 57.
+LATER_PASSAGE = 0.1
 LATER_TOP = 20
-LATER_MODE = 1
-LATER_MIN_CHARS = 4  # a name shorter than this is not looked for
-LATER_NEAR = 20  # the named neighbour is among the vectors' first LATER_NEAR groups
-LATER_DF = 99  # ... and its name is said by at most this many groups' passages of the window
-LATER_TRANSFER = 0.0  # share of the discounted passage's cosine the named neighbour gains
+LATER_DF = 2
+LATER_MIN_CHARS = 4  # a name shorter than this is not looked for ("bias" is; "ML" is not)
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -334,7 +341,6 @@ STOPWORDS = frozenset([
 ])
 
 _WORD = re.compile(r"\w+")
-LATER_SEEN: list[tuple[int, Any, list[Any]]] = []  # prototype: what _later_discounted picked
 _GroupKey = tuple[str, int]  # ("c", concept id) | ("e", entry id) | ("d", document id)
 _Ranked = tuple[_GroupKey, int | None, float]  # group, passage shown (if any), list's score
 
@@ -1190,8 +1196,9 @@ class Searcher:
         return out
 
     def _later_discounted(self, both: list[_Ranked]) -> list[_Ranked]:
-        """`both` (the vectors' list, best first) with LATER_PASSAGE off the passages past
-        their entry's first that LATER_MODE picks, among its first LATER_TOP groups."""
+        """`both` (the vectors' list, best first) with LATER_PASSAGE off each passage past its
+        entry's first, among its first LATER_TOP groups, that names another of those groups
+        by a name said by at most LATER_DF of their passages there."""
         top: list[_GroupKey] = []
         end = len(both)
         for at, (key, _, _) in enumerate(both):
@@ -1200,54 +1207,31 @@ class Searcher:
                     end = at
                     break
                 top.append(key)
-        pids = [pid for _, pid, _ in both[:end] if pid is not None]
-        owners = self.store.passage_groups(pids)
-        entry_of = {pid: owners[pid][1] for pid in pids
-                    if pid in owners and owners[pid][1] is not None}
+        key_of = {pid: key for key, pid, _ in both[:end] if pid is not None}
+        owners = self.store.passage_groups(list(key_of))
+        entry_of = {pid: owner[1] for pid, owner in owners.items() if owner[1] is not None}
         firsts = self.store.entry_first_passages(set(entry_of.values()))
         later = {pid for pid, e in entry_of.items() if firsts.get(e) not in (None, pid)}
         if not later:
             return both
-        gains: dict[_GroupKey, float] = {}
-        if LATER_MODE == 1:
-            names = self._group_names(top[:LATER_NEAR])
-            key_of = {pid: key for key, pid, _ in both[:end] if pid is not None}
-            rows = self.store.passage_rows(sorted(key_of))
-            texts = {pid: " " + " ".join(_stem(w) for w in _WORD.findall(row.text)) + " "
-                     for pid, row in rows.items()}
-            # how many groups of the window say each name (a broad name is said by many)
-            df: dict[str, int] = {}
-            for found in names.values():
-                for name in found:
-                    df[name] = len({key_of[pid] for pid, text in texts.items()
-                                    if f" {name} " in text})
-            picked: set[int] = set()
-            for pid in later:
-                text = texts.get(pid)
-                if text is None:
-                    continue
-                others = [key for key in top[:LATER_NEAR] if key != key_of.get(pid)
-                          and any(f" {name} " in text and df[name] <= LATER_DF
-                                  for name in names.get(key, ()))]
-                if others:
-                    picked.add(pid)
-                    LATER_SEEN.append((pid, key_of.get(pid), others))
-                    value = next(v for _, p, v in both[:end] if p == pid)
-                    for key in others:
-                        gains[key] = max(gains.get(key, 0.0), value * LATER_TRANSFER)
-            later = picked
-        out: list[_Ranked] = []
-        for key, pid, value in both:
-            if pid in later:
-                out.append((key, pid, value - LATER_PASSAGE))
-            else:
-                out.append((key, pid, value))
-        out.extend((key, None, gain) for key, gain in gains.items() if gain > 0.0)
-        return sorted(out, key=lambda r: -r[2])
+        names = self._group_names(top)
+        texts = {pid: f" {' '.join(_stem(w) for w in _WORD.findall(row.text))} "
+                 for pid, row in self.store.passage_rows(sorted(key_of)).items()}
+        said_by = {name: len({key_of[pid] for pid, text in texts.items() if f" {name} " in text})
+                   for found in names.values() for name in found}
+        specific = {key: {name for name in found if said_by[name] <= LATER_DF}
+                    for key, found in names.items()}
+        speaks = {pid for pid in later if pid in texts and any(
+            f" {name} " in texts[pid] and not _within(name, names[key_of[pid]])
+            for key in top if key != key_of[pid] for name in specific[key])}
+        if not speaks:
+            return both
+        return sorted(((key, pid, value - LATER_PASSAGE if pid in speaks else value)
+                       for key, pid, value in both), key=lambda r: -r[2])
 
     def _group_names(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, set[str]]:
-        """Each group's names, as stemmed words joined by one space (a concept's every name,
-        an entry's term), those of LATER_MIN_CHARS characters or more."""
+        """Each group's names as `_stem`med words joined by one space (a concept's every name,
+        an entry's term), those of LATER_MIN_CHARS characters or more (LATER_PASSAGE)."""
         out: dict[_GroupKey, set[str]] = {key: set() for key in keys}
         for _, name, concept in self.store.concept_names_of_concepts(
                 [k[1] for k in keys if k[0] == "c"]):
@@ -1256,7 +1240,7 @@ class Searcher:
         if entries:
             rows = self.store.passage_rows(list(self.store.entry_first_passages(entries).values()))
             for row in rows.values():
-                if row.entry_id is not None and ("e", row.entry_id) in out:
+                if row.entry_id is not None and ("e", row.entry_id) in out and row.term:
                     out[("e", row.entry_id)].add(row.term)
         return {key: {" ".join(_stem(w) for w in _WORD.findall(n)) for n in found
                       if len(n) >= LATER_MIN_CHARS} - {""}
@@ -1613,6 +1597,13 @@ def _lift(
             below = STUB_BELOW * max(own[k] for k in linkers)
             out[stub] = max(mine, min(mine + gain, below)) * half
     return out
+
+
+def _within(name: str, names: Iterable[str]) -> bool:
+    """Whether `name` (stemmed words, as `Searcher._group_names` gives them) is a run of words
+    of one of `names`: a passage that says "threshold" in a page named "classification
+    threshold" says its own name, not a neighbour's (LATER_PASSAGE)."""
+    return any(f" {name} " in f" {own} " for own in names)
 
 
 def _entry_led(ranked: Sequence[_Ranked]) -> float:
