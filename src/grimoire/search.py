@@ -315,24 +315,6 @@ LOCAL_LIFT = 0.1
 LOCAL_TOP = 20
 LOCAL_WORDS = 40
 LOCAL_KEPT = 4096  # groups whose local texts are kept (`Searcher._local_texts`)
-# LATER_PASSAGE (round 57): a passage further down an entry (a worked example, an aside) that
-# says the described thing in passing can come nearer a description than the entry of the
-# concept that is it ("On a class-imbalanced dataset ... recall says more", a later passage of
-# recall, first for a description of a class-imbalanced dataset). Where such a passage, among
-# the vectors' first LATER_TOP groups, names another of those groups by a specific name (one
-# said by at most LATER_DF of the groups' passages there: "loss", "model" or "optimization"
-# is said by many, and a page's own later passage names its broader page as often as it
-# speaks of a neighbour; a name within its own page's name is its own: `_within`), it speaks
-# of that neighbour: it loses LATER_PASSAGE of its cosine in the vectors' list (descriptions
-# and formulas in hybrid; the words' lists untouched).
-# Round 56's form (every later passage, bench/README.md) lost the names set's and the typos'
-# own later passages (temperature, cross-entropy, Bayesian optimization). Pooled own_words10-31
-# and descriptions2 `--hide source`, names and typos41-43: bench/README.md, round 57.
-LATER_PASSAGE = 0.1
-LATER_TOP = 20
-LATER_DF = 2
-LATER_MARGIN = 1.0  # prototype: the named neighbour's best cosine within this of the passage's
-LATER_MIN_CHARS = 4  # a name shorter than this is not looked for ("bias" is; "ML" is not)
 
 STOPWORDS = frozenset([
     "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for",
@@ -559,8 +541,6 @@ class Searcher:
             entry_list = self._entry_list(entries)
             both = sorted(self._passage_list(self._no_filler(passages, weights)) + entry_list,
                           key=lambda r: -r[2])
-            if LATER_PASSAGE > 0.0 and weights is not NAME_LIKE:
-                both = self._later_discounted(both)
             if lists:
                 # bm25 cannot see a concept with no text (a title-only page, an empty section):
                 # where the vectors' candidates are such pages, the pages with text that share the
@@ -1196,64 +1176,6 @@ class Searcher:
             out.append((key, pid, value))
         return out
 
-    def _later_discounted(self, both: list[_Ranked]) -> list[_Ranked]:
-        """`both` (the vectors' list, best first) with LATER_PASSAGE off each passage past its
-        entry's first, among its first LATER_TOP groups, that names another of those groups
-        by a name said by at most LATER_DF of their passages there."""
-        top: list[_GroupKey] = []
-        end = len(both)
-        for at, (key, _, _) in enumerate(both):
-            if key not in top:
-                if len(top) >= LATER_TOP:
-                    end = at
-                    break
-                top.append(key)
-        key_of = {pid: key for key, pid, _ in both[:end] if pid is not None}
-        owners = self.store.passage_groups(list(key_of))
-        entry_of = {pid: owner[1] for pid, owner in owners.items() if owner[1] is not None}
-        firsts = self.store.entry_first_passages(set(entry_of.values()))
-        later = {pid for pid, e in entry_of.items() if firsts.get(e) not in (None, pid)}
-        if not later:
-            return both
-        names = self._group_names(top)
-        texts = {pid: f" {' '.join(_stem(w) for w in _WORD.findall(row.text))} "
-                 for pid, row in self.store.passage_rows(sorted(key_of)).items()}
-        said_by = {name: len({key_of[pid] for pid, text in texts.items() if f" {name} " in text})
-                   for found in names.values() for name in found}
-        specific = {key: {name for name in found if said_by[name] <= LATER_DF}
-                    for key, found in names.items()}
-        best: dict[_GroupKey, float] = {}
-        value_of: dict[int, float] = {}
-        for key, pid, value in both[:end]:
-            best.setdefault(key, value)
-            if pid is not None:
-                value_of.setdefault(pid, value)
-        speaks = {pid for pid in later if pid in texts and any(
-            f" {name} " in texts[pid] and not _within(name, names[key_of[pid]])
-            for key in top if key != key_of[pid]
-            and best[key] >= value_of[pid] - LATER_MARGIN for name in specific[key])}
-        if not speaks:
-            return both
-        return sorted(((key, pid, value - LATER_PASSAGE if pid in speaks else value)
-                       for key, pid, value in both), key=lambda r: -r[2])
-
-    def _group_names(self, keys: Sequence[_GroupKey]) -> dict[_GroupKey, set[str]]:
-        """Each group's names as `_stem`med words joined by one space (a concept's every name,
-        an entry's term), those of LATER_MIN_CHARS characters or more (LATER_PASSAGE)."""
-        out: dict[_GroupKey, set[str]] = {key: set() for key in keys}
-        for _, name, concept in self.store.concept_names_of_concepts(
-                [k[1] for k in keys if k[0] == "c"]):
-            out[("c", concept)].add(name)
-        entries = [k[1] for k in keys if k[0] == "e"]
-        if entries:
-            rows = self.store.passage_rows(list(self.store.entry_first_passages(entries).values()))
-            for row in rows.values():
-                if row.entry_id is not None and ("e", row.entry_id) in out and row.term:
-                    out[("e", row.entry_id)].add(row.term)
-        return {key: {" ".join(_stem(w) for w in _WORD.findall(n)) for n in found
-                      if len(n) >= LATER_MIN_CHARS} - {""}
-                for key, found in out.items()}
-
     def _entry_list(self, scored: Sequence[Scored]) -> list[_Ranked]:
         groups = self._entry_groups(s.id for s in scored)
         return [(groups[s.id], None, s.score) for s in scored]
@@ -1605,13 +1527,6 @@ def _lift(
             below = STUB_BELOW * max(own[k] for k in linkers)
             out[stub] = max(mine, min(mine + gain, below)) * half
     return out
-
-
-def _within(name: str, names: Iterable[str]) -> bool:
-    """Whether `name` (stemmed words, as `Searcher._group_names` gives them) is a run of words
-    of one of `names`: a passage that says "threshold" in a page named "classification
-    threshold" says its own name, not a neighbour's (LATER_PASSAGE)."""
-    return any(f" {name} " in f" {own} " for own in names)
 
 
 def _entry_led(ranked: Sequence[_Ranked]) -> float:
