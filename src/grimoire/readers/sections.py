@@ -1575,7 +1575,19 @@ _TITLE_LABELS = frozenset({
     "demo", "problem", "solution", "reminder", "disclaimer", "caveat", "fyi", "til", "news",
     "注意", "提示", "警告", "更新", "笔记", "例子", "例", "示例", "问", "答", "问题", "答案",
     "练习", "习题", "定理", "引理", "定义", "证明", "总结", "小结", "思考", "备注", "补充",
-    "前言", "导读", "摘要", "作业", "实验", "注", "例题"})
+    "前言", "导读", "摘要", "作业", "实验", "注", "例题",
+    # a project, an application, an example, an exercise, a task, a case study, a note, a
+    # theorem, a definition, a proof, as a Spanish, German, Czech, Portuguese or French writer
+    # labels a page (read57: an Antora site's four "Proyecto: ..." pages were each the concept
+    # "Proyecto", a German course's notebook "Anwendung: ..." the concept "Anwendung")
+    "proyecto", "projekt", "projeto", "projet", "anwendung", "aplicación",
+    "aplicação", "ejemplo", "ejercicio", "beispiel", "aufgabe", "übung",
+    "fallstudie", "příklad", "cvičení", "úloha", "exemplo",
+    "exercício", "exemple", "exercice", "caso de estudio", "estudo de caso",
+    "étude de cas", "nota", "poznámka", "remarque", "hinweis", "teorema", "satz",
+    "věta", "théorème", "definición", "definição", "definice",
+    "définition", "demostración", "beweis", "důkaz", "práctica",
+    "tarea"})
 # A Chinese book's or course's unit and its number: "第三章" (chapter 3), "第2讲" (lecture 2)
 _ZH_UNIT = re.compile(r"第\s*[\d一二三四五六七八九十百零\u3007两]+\s*[章节讲课周部篇回卷期天]")
 
@@ -1694,7 +1706,12 @@ def clean_names(doc: Document) -> Document:
     entries = []
     numbered: bool | None = None
     for e in doc.entries:
-        term = bare_name(e.term)
+        term = e.term
+        if term[:1] == "[" and (e.reason in PAGE_REASONS or term == doc.title) \
+                and (tag := _CATEGORY_TAG.match(term)) is not None \
+                and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS:
+            term = term[tag.end():]
+        term = bare_name(term)
         if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
             # "Part 2: How Do Networks Learn?": the question after a part's number names
             # nothing, as the title itself did not (round 50, qa50)
@@ -1727,6 +1744,16 @@ def clean_names(doc: Document) -> Document:
                 aliases = tuple(dict.fromkeys((*aliases, squared)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
+# A blog's category in brackets before a post's title: "[Deep Learning] 역전파(Backpropagation)",
+# "[Machine Learning] 경사하강법(Gradient Descent)", "[ML] Gradient Descent" (read57: a Korean
+# Jekyll blog titled its 133 posts so, and `show "Gradient Descent"` found none of them). The
+# post is on what follows; the title as written stays a name of it. A model's special token
+# opens a name ("[CLS] Token", "[MASK] Prediction") and stays.
+_CATEGORY_TAG = re.compile(r"\[(?P<tag>[^\[\]\n]{1,40})\]\s+(?=\S)")
+_SPECIAL_TOKENS = frozenset({"cls", "sep", "mask", "pad", "unk", "eos", "bos", "sos", "start",
+                             "end", "s", "/s", "eot", "sep/cls"})
 
 
 # A name and its acronym after a comma ("Non-Maximum Suppression, NMS", "Intersection over
