@@ -307,6 +307,10 @@ _GENERIC_HEADINGS = frozenset(
         "avantages", "inconvénients", "théorie", "objectifs",
         "beweis", "beweise", "grundbegriffe", "eigenschaften", "vorteile",
         "nachteile", "vor- und nachteile", "anwendungen",
+        # (read57) a topic's formulas as a section of it ("Attention Mechanism" > "Math
+        # Formulation", one of its parallel sections, read as a concept once a table above
+        # no longer broke the page's headings)
+        "math formulation", "mathematical formulation", "formal formulation",
     }
     | _PAGE_PARTS
 )
