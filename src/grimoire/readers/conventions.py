@@ -295,7 +295,7 @@ _GENERIC_HEADINGS = frozenset(
         "trénování", "řešení", "motivace", "intuice",
         "vlastnosti", "výhody", "nevýhody", "výhody a nevýhody", "použití",
         "aplikace", "implementace", "historie", "teorie", "varianty", "problémy",
-        "otázky", "cíle", "cíl",
+        "otázky", "cíle", "cíl", "problém",
         "definición", "definiciones", "demostración", "demostraciones",
         "notación", "terminología", "solución", "soluciones", "ventajas",
         "desventajas", "ventajas y desventajas", "aplicaciones", "implementación",

@@ -441,6 +441,31 @@ def _zh_defines(named: list[str], lead: str) -> bool:
     return False
 
 
+# Czech drops the subject a definition is about: under its term, a glossary's item or a
+# section opens "Je rozklad vrcholů ..." (is a partition of vertices), "Označuje ..." (denotes),
+# or names the kind of thing it is and says which ("Funkce f taková, že ..." a function f such
+# that; "Číslo, které udává ..." a number that gives; "Strom, kde ..." a tree where; "Něco, co
+# ..." something that), the kind in three words at most ("Obvykle podle toho, co ...", usually
+# by what, says no kind). The
+# English rule needs the term's name in the lead, which a Czech glossary never repeats: qa56's
+# Czech exam notes had hundreds of `Term::` items, none an entry (read57). Only in a text with
+# Czech's marks (ě, ř, ů, č, š, ž, á, ...: English reads as before), never a question.
+_CZECH_LETTER = re.compile(r"[ěřůčšžýáíéúťďňĚŘŮČŠŽ]")
+_CS_DEFINING = re.compile(
+    r"\s*(?:(?:Je|Jsou)\s(?!to\s+(?:pravda|možné|jasné|třeba))"
+    r"|(?:Označuje|Znamená|Popisuje|Vyjadřuje|Udává|Určuje|Reprezentuje|Představuje|Měří)\s"
+    r"|Něco,?\s+co\s"
+    r"|[^\W\d_][\w-]*(?:\s+[^\s,.:;]+){0,2}?(?:,\s*|\s+)"
+    r"(?:který|která|které|kteří|jenž|jež|kde|takový|taková|takové|takových)(?=[\s,]))")
+
+
+def _cs_defines(lead: str) -> bool:
+    """Whether a Czech lead's first sentence defines the term above it with the subject
+    dropped (`_CS_DEFINING`)."""
+    first = _sentences_of(lead.lstrip(" \t*_>"))[0].strip()
+    return bool(first) and not first.endswith("?") and _CS_DEFINING.match(first) is not None
+
+
 def _defines(heading: str, prose: str) -> bool:
     """Whether the lead of `prose` defines the heading (see the module docstring): a sentence
     opens with it; a clause opens with it and defines it ("..., the partial derivative is");
@@ -457,6 +482,8 @@ def _defines(heading: str, prose: str) -> bool:
     # (`isascii` first: the marks are not ASCII, and the search scans the whole lead, issue 14)
     if not lead.isascii() and _ZH_DEFINING_MARKS.search(lead) \
             and _zh_defines([n.name for n in named], lead):
+        return True
+    if not lead.isascii() and _CZECH_LETTER.search(lead) and _cs_defines(lead):
         return True
     folded = lead.casefold()
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
