@@ -109,8 +109,10 @@ def test_a_blogs_category_before_a_posts_title_is_no_part_of_its_name() -> None:
 @pytest.mark.no_store
 def test_explained_in_detail_is_no_part_of_a_chinese_name() -> None:
     assert bare_name("Viterbi 详解") == "Viterbi"
-    assert bare_name("CTC 详解（Connectionist Temporal Classification）") \
-        == "CTC（Connectionist Temporal Classification）"
+    assert bare_name("CTC 详解\uff08Connectionist Temporal Classification\uff09") \
+        == "CTC\uff08Connectionist Temporal Classification\uff09"
+    assert bare_name("CTC 详解 (Connectionist Temporal Classification)") \
+        == "CTC (Connectionist Temporal Classification)"
     assert bare_name("详解") == "详解"
 
 
