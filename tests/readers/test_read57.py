@@ -75,8 +75,9 @@ def test_a_czech_description_list_defines_its_terms_without_naming_them() -> Non
 @pytest.mark.no_store
 def test_generic_headings_and_title_labels_in_other_languages() -> None:
     for part in ("Důkazy", "Notace", "Formální definice", "Trénink", "Odkazy", "Úvod",
-                 "Überblick", "Übersicht", "Einführung und Grundbegriffe", "Definición",
-                 "Ventajas y desventajas", "Introdução", "Problém", "Math Formulation"):
+                 "Überblick", "Übersicht", "Ueberblick", "Einführung und Grundbegriffe",
+                 "Definición", "Ventajas y desventajas", "Introdução", "Problém",
+                 "Math Formulation"):
         assert is_generic_heading(part), part
     for name in ("Statistika", "Kontext", "Zielfunktion", "Salt and Pepper", "Formulation"):
         assert not is_generic_heading(name), name
@@ -100,6 +101,10 @@ def test_a_blogs_category_before_a_posts_title_is_no_part_of_its_name() -> None:
         entry = doc.entries[0]
         assert entry.term == name, doc.entries
         assert title in entry.aliases, entry.aliases
+    # a rest of no letter keeps its tag ("2016" alone would be a year)
+    note = '---\ntitle: "[Puzzles] 2016"\n---\n\nGiven a month and a day, print the weekday.\n'
+    doc = readers.read_file("markdown", note.encode(), "_posts/2021-01-02-p.md")[0]
+    assert doc.entries[0].term == "[Puzzles] 2016", doc.entries
     # a model's special token opens a name
     note = "# [CLS] Token\n\nThe [CLS] token is prepended to every input of the encoder.\n"
     doc = readers.read_file("markdown", note.encode(), "notes/cls.md")[0]

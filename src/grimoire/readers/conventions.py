@@ -132,7 +132,7 @@ _PAGE_PARTS = frozenset(
         "úvod", "shrnutí", "závěr", "zdroje", "literatura", "odkazy",
         "užitečné odkazy", "poznámky", "poznámka", "příklad",
         "příklady", "cvičení", "úlohy", "přehled", "obsah",
-        "überblick", "übersicht",
+        "überblick", "übersicht", "ueberblick", "uebersicht", "einfuehrung",
         "ejercicios", "conclusión y trabajo futuro", "introdução", "exemplo",
         "exemplos", "conclusão", "resumo", "referências", "exercícios",
         "résumé", "références", "exemples", "exercices", "remarques",

@@ -1736,7 +1736,10 @@ def clean_names(doc: Document) -> Document:
         term = e.term
         if term[:1] == "[" and (e.reason in PAGE_REASONS or term == doc.title) \
                 and (tag := _CATEGORY_TAG.match(term)) is not None \
-                and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS:
+                and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS \
+                and _HAS_LETTER.search(term, tag.end()) is not None:
+            # (a rest of no letter, "[Programmers] 2016", a problem named by its number, keeps
+            # its tag: "2016" alone would be a year)
             term = term[tag.end():]
         term = bare_name(term)
         if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
