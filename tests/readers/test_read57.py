@@ -182,3 +182,30 @@ def test_a_beamer_subtitle_giving_a_duration_is_no_part_number() -> None:
             " scales each update of the weights.\n\\end{frame}\n\\end{document}\n")
     doc = readers.read_file("latex", deck.encode(), "course/optimization.tex")[0]
     assert doc.title.endswith("Optimization"), doc.title
+
+
+@pytest.mark.no_store
+def test_data_and_app_code_in_a_notes_repository_are_no_notes() -> None:
+    # a study repository kept API responses in files of no extension, TensorFlow's
+    # `checkpoint` beside a model, and a Play app's view and routes: each was a concept
+    # ("champs", '"model.ckpt"', "@title", "routes")
+    cases = {
+        "lol/champions": b'{"type": "champion", "data": {"Ahri": {"id": 103}}}',
+        "lol/history.txt": b'[{"game": 1, "win": true}, {"game": 2, "win": false}]\n',
+        "runs/mnist/checkpoint": b'model_checkpoint_path: "model.ckpt"\n'
+                                 b'all_model_checkpoint_paths: "model.ckpt"\n',
+        "app/views/main.scala.html": b"@(title: String)(content: Html)\n<html><head>"
+                                     b"<title>@title</title></head></html>\n",
+        "app/conf/routes": b"# Routes\nGET     /          controllers.Home.index\n",
+    }
+    for path, data in cases.items():
+        assert readers.not_a_note(path, data, data.decode()) is not None, path
+    # notes that look a little like them are read
+    notes = {
+        "notes/primes.txt": b"[2, 3, 5, 7] are the first primes.\n",
+        "notes/json": b"{JSON} is a text format for data: objects, arrays, numbers.\n",
+        "notes/routes": b"Routes in a web app map a path to the code that answers it.\n",
+        "notes/checkpoints.txt": b"Checkpoints save the weights during training.\n",
+    }
+    for path, data in notes.items():
+        assert readers.not_a_note(path, data, data.decode()) is None, path
