@@ -101,6 +101,18 @@ def test_a_blogs_category_before_a_posts_title_is_no_part_of_its_name() -> None:
         entry = doc.entries[0]
         assert entry.term == name, doc.entries
         assert title in entry.aliases, entry.aliases
+    # the English name in brackets after a Korean, Chinese or Russian one is a name of it
+    # (a one-word twin was read as a short form, one of several words as a qualifier: the
+    # post on "경사하강법(Gradient Descent)" was found by no `show "Gradient Descent"`)
+    note = '---\ntitle: "[ML] 확률적 경사하강법(Stochastic Gradient Descent)"\n---\n\nSGD.\n'
+    doc = readers.read_file("markdown", note.encode(), "_posts/2021-03-02-sgd.md")[0]
+    assert "Stochastic Gradient Descent" in doc.entries[0].aliases, doc.entries
+    note = "# 손실 함수 (Loss Function)\n\n손실 함수는 모델의 오차를 잰다.\n"
+    doc = readers.read_file("markdown", note.encode(), "notes/loss.md")[0]
+    assert "Loss Function" in doc.entries[0].aliases, doc.entries
+    note = "# Café (Open Space)\n\nA café where a study group meets.\n"
+    doc = readers.read_file("markdown", note.encode(), "notes/cafe.md")[0]
+    assert "Open Space" not in doc.entries[0].aliases, doc.entries
     # a rest of no letter keeps its tag ("2016" alone would be a year)
     note = '---\ntitle: "[Puzzles] 2016"\n---\n\nGiven a month and a day, print the weekday.\n'
     doc = readers.read_file("markdown", note.encode(), "_posts/2021-01-02-p.md")[0]

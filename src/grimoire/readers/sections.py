@@ -1757,7 +1757,8 @@ def clean_names(doc: Document) -> Document:
         if (pair := _comma_acronym(term)) is not None:
             term, acronym = pair
         spelled = greek_spelled(term)
-        if term == e.term and spelled == term:
+        twin = _english_twin(term)
+        if term == e.term and spelled == term and twin is None:
             entries.append(e)
             continue
         # So does a note named by its title ("2017 - Attention Is All You Need.md", which
@@ -1772,8 +1773,28 @@ def clean_names(doc: Document) -> Document:
             aliases = tuple(dict.fromkeys((*aliases, spelled)))
             if (squared := _CHI_SQUARED.sub("chi-squared", spelled)) != spelled:
                 aliases = tuple(dict.fromkeys((*aliases, squared)))
+        if twin is not None:
+            aliases = tuple(dict.fromkeys((*aliases, twin)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
+# A name in Korean, Chinese, Japanese or Russian with its English name in brackets after it,
+# "경사하강법(Gradient Descent)", "逻辑回归 (Logistic Regression)" (read57: a Korean blog's
+# posts were found by `show Backpropagation`, a one-word twin read as a short form, but not by
+# `show "Gradient Descent"`: a twin of several words was read as a qualifier, no name).
+_TWIN = re.compile(r"(?P<native>[^A-Za-z()\uff08\uff09]+?)\s*[(\uff08]"
+                   r"(?P<twin>[A-Z][A-Za-z0-9'-]*(?: [A-Za-z0-9'&-]+){1,5})[)\uff09]")
+
+
+def _english_twin(term: str) -> str | None:
+    """The English name in brackets after a name in another script (`_TWIN`), or None."""
+    if term[-1:] not in (")", "\uff09") or term.isascii():
+        return None
+    m = _TWIN.fullmatch(term)
+    if m is None or m["native"].isascii() or not _HAS_LETTER.search(m["native"]):
+        return None
+    return m["twin"]
 
 
 # A blog's category in brackets before a post's title: "[Deep Learning] 역전파(Backpropagation)",
