@@ -68,6 +68,7 @@ def test_a_czech_description_list_defines_its_terms_without_naming_them() -> Non
     # a Czech question, an English sentence that opens so, a Czech phrase that names no kind
     assert not defines("Řez", "Je to opravdu nutné?")
     assert not defines("Input", "Je suis Charlie, wrote the paper.")
+    assert not defines("Surapprentissage", "Je crée un modèle trop complexe, qui mémorise.")
     assert not defines("Autentizace", "Obvykle podle toho, co uživatel zná nebo vlastní.")
     assert defines("Něco", "Něco, co se dá změřit u každého výsledku pokusu.")
 

@@ -449,8 +449,10 @@ def _zh_defines(named: list[str], lead: str) -> bool:
 # by what, says no kind). The
 # English rule needs the term's name in the lead, which a Czech glossary never repeats: qa56's
 # Czech exam notes had hundreds of `Term::` items, none an entry (read57). Only in a text with
-# Czech's marks (ě, ř, ů, č, š, ž, á, ...: English reads as before), never a question.
-_CZECH_LETTER = re.compile(r"[ěřůčšžýáíéúťďňĚŘŮČŠŽ]")
+# a letter with a mark only Czech (and its neighbours) writes: ě, ř, ů, č, š, ž, ť, ď, ň; not
+# French's or Spanish's é, á ("Je crée un modèle ..." is French's "I"), nor English. Never a
+# question.
+_CZECH_LETTER = re.compile(r"[ěřůčšžťďňĚŘŮČŠŽŤĎŇ]")
 _CS_DEFINING = re.compile(
     r"\s*(?:(?:Je|Jsou)\s(?!to\s+(?:pravda|možné|jasné|třeba))"
     r"|(?:Označuje|Znamená|Popisuje|Vyjadřuje|Udává|Určuje|Reprezentuje|Představuje|Měří)\s"
