@@ -309,8 +309,9 @@ _GENERIC_HEADINGS = frozenset(
         "nachteile", "vor- und nachteile", "anwendungen",
         # (read57) a topic's formulas as a section of it ("Attention Mechanism" > "Math
         # Formulation", one of its parallel sections, read as a concept once a table above
-        # no longer broke the page's headings)
-        "math formulation", "mathematical formulation", "formal formulation",
+        # no longer broke the page's headings); "Mathematical Formulation" names a page of
+        # its own (round 38's test), so only the short form
+        "math formulation",
     }
     | _PAGE_PARTS
 )
