@@ -394,7 +394,13 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 68: a Typst heading made by a function the note defines or imports (`#hd3("VAE")`), unreadable
 # PDF pages, figure PDFs and preamble files skipped, Chinese part headings no concepts (read56);
 # AsciiDoc notes read, vendored gems skipped, Brewfile/Podfile/justfile tool files (qa56).
-READ_VERSION = b"grimoire-read-68\x00"
+# 69: Czech definitions with the subject dropped (a glossary's `Term::` items); generic headings
+# and title labels ("Proyecto: ...", "Anwendung: ...") in Czech, German, Spanish, Portuguese,
+# French; "X 详解" named X; a blog's "[Category] " before a post's title dropped; a Beamer
+# subtitle's duration no part number; a Typst import of named heading functions only, a table's
+# `[---]` cell no heading underline; JSON data and TensorFlow's checkpoint state in files of no
+# extension, a Play app's views and routes no notes (read57).
+READ_VERSION = b"grimoire-read-69\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64

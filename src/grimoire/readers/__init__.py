@@ -714,6 +714,11 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         return SCRIPT_REASON
     if data.startswith(_LFS_POINTER):
         return LFS_REASON
+    if suffix_of(path).lower() in GENERIC_EXTENSIONS and (why := _data_file(data, head)):
+        return why
+    if _PLAY_FILE.search(path.replace("\\", "/")) is not None \
+            and (head.lstrip()[:1] == "@" or _PLAY_ROUTE.search(head) is not None):
+        return PLAY_REASON
     html = suffix_of(path).lower().startswith(".htm")
     if line := template_line(head, markdown=not html):
         return f"{TEMPLATE_REASON} (line {line})"
@@ -743,6 +748,44 @@ def not_a_note(path: str, data: bytes, head: str) -> str | None:
         root = _XML_ROOT.search(head)
         what = f"whose root is <{root.group(1)}>" if root else "that is"
         return f"XML {what} not a MediaWiki export dump: not a note"
+    return None
+
+
+# A Play web app's Twirl view (`app/views/main.scala.html`, opening on its parameters
+# `@(title: String)(content: Html)`) and its `conf/routes` (`GET / controllers.Home.index`):
+# the app's code, where its HTML title "@title" and the routes file were concepts (read57).
+PLAY_REASON = "a Play app's Twirl view or routes file: code, not a note"
+_PLAY_FILE = re.compile(r"\.scala\.(?:html|txt|xml)$|(?:^|/)conf/routes$")
+_PLAY_ROUTE = re.compile(r"^(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|->)[ \t]+/\S*[ \t]+\S",
+                         re.MULTILINE)
+
+
+# Data a program wrote, in a file with no extension or `.txt` (read57: a repository's API
+# responses saved as `champs`, `match`, `summoner`, each one line of JSON, were five concepts;
+# TensorFlow's `checkpoint` beside a model's weights, `model_checkpoint_path: "model.ckpt"`,
+# was the concept '"model.ckpt"').
+JSON_REASON = "JSON data (the whole file is one JSON value): not a note (--format reads it)"
+CHECKPOINT_REASON = "TensorFlow's checkpoint state (model_checkpoint_path: ...): not a note"
+_JSON_BYTES = 16 << 20  # larger files are not parsed to tell
+
+
+def _data_file(data: bytes, head: str) -> str | None:
+    """Why a file of a generic extension is data a program wrote (JSON, TensorFlow's
+    checkpoint state), or None."""
+    opening = head.lstrip("\ufeff \t\r\n")[:1]
+    if opening in ("{", "[") and len(data) <= _JSON_BYTES:
+        try:
+            value = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        # (a list of numbers or words, "[1, 2, 3]", could be a note's one line; a JSON
+        # object, or a list of objects or lists, is a program's)
+        if isinstance(value, dict) or (isinstance(value, list) and value
+                                       and all(isinstance(v, dict | list) for v in value)):
+            return JSON_REASON
+        return None
+    if head.startswith("model_checkpoint_path:"):
+        return CHECKPOINT_REASON
     return None
 
 

@@ -124,6 +124,19 @@ _PAGE_PARTS = frozenset(
         # round 44: a course site's practice problems each had "💡 Hints" (collapsed boxes)
         # between the task and its solution: eight concepts "Hints", in conflict in lint
         "hints", "hint",
+        # the same furniture as a Czech student heads it: introduction, summary, conclusion,
+        # sources, literature, links, notes, example(s), exercises, tasks, overview, contents
+        # (read57: qa56's Czech exam notes in AsciiDoc, "Odkazy" a concept); German's overview
+        # (read57: a German MyST course's "Überblick" and "Übersicht" were concepts),
+        # and Spanish's, Portuguese's and French's that were missing
+        "úvod", "shrnutí", "závěr", "zdroje", "literatura", "odkazy",
+        "užitečné odkazy", "poznámky", "poznámka", "příklad",
+        "příklady", "cvičení", "úlohy", "přehled", "obsah",
+        "überblick", "übersicht", "ueberblick", "uebersicht", "einfuehrung",
+        "ejercicios", "conclusión y trabajo futuro", "introdução", "exemplo",
+        "exemplos", "conclusão", "resumo", "referências", "exercícios",
+        "résumé", "références", "exemples", "exercices", "remarques",
+        "remarque",
     }
     | _SEE_ALSO_HEADINGS
 )
@@ -271,6 +284,34 @@ _GENERIC_HEADINGS = frozenset(
         # limitations, applications, theory, (core) idea, caveats, a pitfall checklist
         "評価", "手法", "結果", "実装", "動機", "定義", "課題", "限界", "応用", "理論",
         "アイデア", "中核アイデア", "注意点", "落とし穴チェックリスト", "pitfall checklist",
+        # (read57) proof(s), notation, terminology, (basic) terms, (formal) definition,
+        # training, solution, motivation, intuition, properties, advantages and drawbacks,
+        # uses, implementation, history, theory, variants, problems, questions, goals, as a
+        # Czech student heads them (qa56: "Důkazy", "Notace", "Formální
+        # definice", two "Trénink" were concepts of a neural-network course's notes);
+        # and Spanish's, Portuguese's, French's and German's of the same
+        "důkaz", "důkazy", "notace", "značení", "terminologie", "pojmy",
+        "základní pojmy", "definice", "formální definice", "trénink",
+        "trénování", "řešení", "motivace", "intuice",
+        "vlastnosti", "výhody", "nevýhody", "výhody a nevýhody", "použití",
+        "aplikace", "implementace", "historie", "teorie", "varianty", "problémy",
+        "otázky", "cíle", "cíl", "problém",
+        "definición", "definiciones", "demostración", "demostraciones",
+        "notación", "terminología", "solución", "soluciones", "ventajas",
+        "desventajas", "ventajas y desventajas", "aplicaciones", "implementación",
+        "propiedades", "objetivos", "teoría",
+        "definição", "definições", "demonstração", "notação",
+        "solução", "vantagens", "desvantagens", "aplicações",
+        "implementação", "propriedades", "teoria", "motivação",
+        "définition", "définitions", "démonstration", "preuve", "propriétés",
+        "avantages", "inconvénients", "théorie", "objectifs",
+        "beweis", "beweise", "grundbegriffe", "eigenschaften", "vorteile",
+        "nachteile", "vor- und nachteile", "anwendungen",
+        # (read57) a topic's formulas as a section of it ("Attention Mechanism" > "Math
+        # Formulation", one of its parallel sections, read as a concept once a table above
+        # no longer broke the page's headings); "Mathematical Formulation" names a page of
+        # its own (round 38's test), so only the short form
+        "math formulation",
     }
     | _PAGE_PARTS
 )
@@ -314,7 +355,9 @@ _KEYCAP = r"(?:\d\ufe0f?\u20e3){1,3}"
 _NUMBERING = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Za-z]\.|chapter \d+:?|step \d+:?|" + _KEYCAP + r")\s+",
     re.I)
-_JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+")
+# ... and "und", "y", "e", "et", "a" join two parts in German, Spanish, Portuguese, French and
+# Czech ("Einf\u00fchrung und Grundbegriffe", read57); every part must be one for the whole to be
+_JOINED = re.compile(r"\s*/\s*|\s+&\s+|\s+(?:and|und|y|e|et|a)\s+")
 # Tried only where its run of punctuation starts (so are `_CITATION`, `_TRAILING_YEAR` and
 # `_TRAILING_COLON` where their blanks start): from every place inside a long run it scanned
 # the rest of the run, quadratic on a heading of many ". " or ":" (audit30).
@@ -925,7 +968,17 @@ def _bare_name(name: str) -> str:
         text = bare if any(c.isalpha() for c in bare) else text
     if text.endswith("**") and text.count("**") == 1:
         text = text[:-2].rstrip()  # a bold run closed but never opened ("Tuning Spaces**")
+    if "\u8be6" in text and (m := _EXPLAINED_ZH.search(text)) is not None and m.start() > 0:
+        text = text[:m.start()] + (m["gloss"] or "")
     return text if any(c.isalnum() for c in text) else ""
+
+
+# "X 详解" (X explained in detail), "X 详细讲解", "X 详细解释": how the section treats X, no part of
+# X's name; its gloss in brackets after it stays ("LiRA 详解(Likelihood Ratio Attack)" is "LiRA
+# (Likelihood Ratio Attack)", full-width brackets too; read57: round 56 left "Chu-Liu-Edmonds
+# 详解" a name of its own).
+_EXPLAINED_ZH = re.compile(r"\s*(?:\u8be6\u89e3|\u8be6\u7ec6\u8bb2\u89e3|\u8be6\u7ec6\u89e3\u91ca)"
+                           r"(?P<gloss>\s*[\uff08(][^\uff08\uff09()]{1,60}[\uff09)])?\s*$")
 
 
 # A formula of one Latin letter in a heading, with one or two digits below or above it or none:

@@ -1227,7 +1227,12 @@ def _slide_entry(parsed: Parsed, path: str, slide: str) -> Entry | None:
 # A lecture's order before its subtitle: "2 - Convolutional Neural Networks"
 _ORDER = re.compile(r"^\s*\d{1,3}\s*[-\u2013\u2014:.)]\s*")
 _PART_NUMBER = re.compile(r"\s*(\d{1,3})\.?\s+(?=\D)")  # a title's: "1. ", "4 "
-_SUB_NUMBER = re.compile(r"\s*(\d{1,3})\.\d{1,3}[a-z]?\.?\s+(?=\D)")  # "1.2. ", "1.3a. ", "3.11 "
+_SUB_NUMBER = re.compile(r"\s*(\d{1,3})\.\d{1,3}[a-z]?\.?\s+(?=\D)"  # "1.2. ", "1.3a. ", "3.11 "
+                         # ... not a quantity: "1.5 hours, room 204" under "1 Optimization"
+                         # is how long the lecture takes (review56a's lead, read57)
+                         r"(?!(?i:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|days?|weeks?"
+                         r"|months?|years?|credits?|points?|pts|ects|units?|gb|mb|kb|ms|x"
+                         r"|times|percent)\b|%)")
 
 
 def _named_by_subtitle(parsed: Parsed, path: str) -> None:

@@ -441,6 +441,33 @@ def _zh_defines(named: list[str], lead: str) -> bool:
     return False
 
 
+# Czech drops the subject a definition is about: under its term, a glossary's item or a
+# section opens "Je rozklad vrcholů ..." (is a partition of vertices), "Označuje ..." (denotes),
+# or names the kind of thing it is and says which ("Funkce f taková, že ..." a function f such
+# that; "Číslo, které udává ..." a number that gives; "Strom, kde ..." a tree where; "Něco, co
+# ..." something that), the kind in three words at most ("Obvykle podle toho, co ...", usually
+# by what, says no kind). The
+# English rule needs the term's name in the lead, which a Czech glossary never repeats: qa56's
+# Czech exam notes had hundreds of `Term::` items, none an entry (read57). Only in a text with
+# a letter with a mark only Czech (and its neighbours) writes: ě, ř, ů, č, š, ž, ť, ď, ň; not
+# French's or Spanish's é, á ("Je crée un modèle ..." is French's "I"), nor English. Never a
+# question.
+_CZECH_LETTER = re.compile(r"[ěřůčšžťďňĚŘŮČŠŽŤĎŇ]")
+_CS_DEFINING = re.compile(
+    r"\s*(?:(?:Je|Jsou)\s(?!to\s+(?:pravda|možné|jasné|třeba))"
+    r"|(?:Označuje|Znamená|Popisuje|Vyjadřuje|Udává|Určuje|Reprezentuje|Představuje|Měří)\s"
+    r"|Něco,?\s+co\s"
+    r"|[^\W\d_][\w-]*(?:\s+[^\s,.:;]+){0,2}?(?:,\s*|\s+)"
+    r"(?:který|která|které|kteří|jenž|jež|kde|takový|taková|takové|takových)(?=[\s,]))")
+
+
+def _cs_defines(lead: str) -> bool:
+    """Whether a Czech lead's first sentence defines the term above it with the subject
+    dropped (`_CS_DEFINING`)."""
+    first = _sentences_of(lead.lstrip(" \t*_>"))[0].strip()
+    return bool(first) and not first.endswith("?") and _CS_DEFINING.match(first) is not None
+
+
 def _defines(heading: str, prose: str) -> bool:
     """Whether the lead of `prose` defines the heading (see the module docstring): a sentence
     opens with it; a clause opens with it and defines it ("..., the partial derivative is");
@@ -457,6 +484,8 @@ def _defines(heading: str, prose: str) -> bool:
     # (`isascii` first: the marks are not ASCII, and the search scans the whole lead, issue 14)
     if not lead.isascii() and _ZH_DEFINING_MARKS.search(lead) \
             and _zh_defines([n.name for n in named], lead):
+        return True
+    if not lead.isascii() and _CZECH_LETTER.search(lead) and _cs_defines(lead):
         return True
     folded = lead.casefold()
     # Only a name the lead may hold is looked for, sentence by sentence (most are not there).
@@ -1575,7 +1604,19 @@ _TITLE_LABELS = frozenset({
     "demo", "problem", "solution", "reminder", "disclaimer", "caveat", "fyi", "til", "news",
     "注意", "提示", "警告", "更新", "笔记", "例子", "例", "示例", "问", "答", "问题", "答案",
     "练习", "习题", "定理", "引理", "定义", "证明", "总结", "小结", "思考", "备注", "补充",
-    "前言", "导读", "摘要", "作业", "实验", "注", "例题"})
+    "前言", "导读", "摘要", "作业", "实验", "注", "例题",
+    # a project, an application, an example, an exercise, a task, a case study, a note, a
+    # theorem, a definition, a proof, as a Spanish, German, Czech, Portuguese or French writer
+    # labels a page (read57: an Antora site's four "Proyecto: ..." pages were each the concept
+    # "Proyecto", a German course's notebook "Anwendung: ..." the concept "Anwendung")
+    "proyecto", "projekt", "projeto", "projet", "anwendung", "aplicación",
+    "aplicação", "ejemplo", "ejercicio", "beispiel", "aufgabe", "übung",
+    "fallstudie", "příklad", "cvičení", "úloha", "exemplo",
+    "exercício", "exemple", "exercice", "caso de estudio", "estudo de caso",
+    "étude de cas", "nota", "poznámka", "remarque", "hinweis", "teorema", "satz",
+    "věta", "théorème", "definición", "definição", "definice",
+    "définition", "demostración", "beweis", "důkaz", "práctica",
+    "tarea"})
 # A Chinese book's or course's unit and its number: "第三章" (chapter 3), "第2讲" (lecture 2)
 _ZH_UNIT = re.compile(r"第\s*[\d一二三四五六七八九十百零\u3007两]+\s*[章节讲课周部篇回卷期天]")
 
@@ -1694,7 +1735,15 @@ def clean_names(doc: Document) -> Document:
     entries = []
     numbered: bool | None = None
     for e in doc.entries:
-        term = bare_name(e.term)
+        term = e.term
+        if term[:1] == "[" and (e.reason in PAGE_REASONS or term == doc.title) \
+                and (tag := _CATEGORY_TAG.match(term)) is not None \
+                and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS \
+                and _HAS_LETTER.search(term, tag.end()) is not None:
+            # (a rest of no letter, "[Programmers] 2016", a problem named by its number, keeps
+            # its tag: "2016" alone would be a year)
+            term = term[tag.end():]
+        term = bare_name(term)
         if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
             # "Part 2: How Do Networks Learn?": the question after a part's number names
             # nothing, as the title itself did not (round 50, qa50)
@@ -1710,7 +1759,8 @@ def clean_names(doc: Document) -> Document:
         if (pair := _comma_acronym(term)) is not None:
             term, acronym = pair
         spelled = greek_spelled(term)
-        if term == e.term and spelled == term:
+        twin = _english_twin(term)
+        if term == e.term and spelled == term and twin is None:
             entries.append(e)
             continue
         # So does a note named by its title ("2017 - Attention Is All You Need.md", which
@@ -1725,8 +1775,38 @@ def clean_names(doc: Document) -> Document:
             aliases = tuple(dict.fromkeys((*aliases, spelled)))
             if (squared := _CHI_SQUARED.sub("chi-squared", spelled)) != spelled:
                 aliases = tuple(dict.fromkeys((*aliases, squared)))
+        if twin is not None:
+            aliases = tuple(dict.fromkeys((*aliases, twin)))
         entries.append(replace(e, term=term, aliases=aliases))
     return replace(doc, entries=tuple(entries)) if entries != list(doc.entries) else doc
+
+
+# A name in Korean, Chinese, Japanese or Russian with its English name in brackets after it,
+# "경사하강법(Gradient Descent)", "逻辑回归 (Logistic Regression)" (read57: a Korean blog's
+# posts were found by `show Backpropagation`, a one-word twin read as a short form, but not by
+# `show "Gradient Descent"`: a twin of several words was read as a qualifier, no name).
+_TWIN = re.compile(r"(?P<native>[^A-Za-z()\uff08\uff09]+?)\s*[(\uff08]"
+                   r"(?P<twin>[A-Z][A-Za-z0-9'-]*(?: [A-Za-z0-9'&-]+){1,5})[)\uff09]")
+
+
+def _english_twin(term: str) -> str | None:
+    """The English name in brackets after a name in another script (`_TWIN`), or None."""
+    if term[-1:] not in (")", "\uff09") or term.isascii():
+        return None
+    m = _TWIN.fullmatch(term)
+    if m is None or m["native"].isascii() or not _HAS_LETTER.search(m["native"]):
+        return None
+    return m["twin"]
+
+
+# A blog's category in brackets before a post's title: "[Deep Learning] 역전파(Backpropagation)",
+# "[Machine Learning] 경사하강법(Gradient Descent)", "[ML] Gradient Descent" (read57: a Korean
+# Jekyll blog titled its 133 posts so, and `show "Gradient Descent"` found none of them). The
+# post is on what follows; the title as written stays a name of it. A model's special token
+# opens a name ("[CLS] Token", "[MASK] Prediction") and stays.
+_CATEGORY_TAG = re.compile(r"\[(?P<tag>[^\[\]\n]{1,40})\]\s+(?=\S)")
+_SPECIAL_TOKENS = frozenset({"cls", "sep", "mask", "pad", "unk", "eos", "bos", "sos", "start",
+                             "end", "s", "/s", "eot", "sep/cls"})
 
 
 # A name and its acronym after a comma ("Non-Maximum Suppression, NMS", "Intersection over

@@ -100,7 +100,10 @@ _FN_CALL = re.compile(r'[ \t]*#([A-Za-z_][\w-]*)(?:\([ \t]*"((?:[^"\\\n]|\\.)+)"
                       r"((?:[ \t]*#[A-Za-z_][\w.-]*(?:\([^()\n]*\)|\[[^\[\]\n]*\]))*)"
                       r"[ \t]*(?:<[A-Za-z_][\w:.-]*>)?[ \t]*")
 _BODY = 1200  # the characters of a definition's body looked in for its heading
-_IMPORT = re.compile(r'^#import[ \t]+"([^"@\n]{1,300}\.typ)"[ \t]*:', re.MULTILINE)
+_IMPORT = re.compile(r'^#import[ \t]+"([^"@\n]{1,300}\.typ)"[ \t]*:[ \t]*'
+                     r"(\*|\([^()]{0,2000}\)|[^\n]{0,2000})", re.MULTILINE)
+# An imported name and the name it is called by: `hd3` or `hd3 as title` (Typst's renaming).
+_IMPORTED_NAME = re.compile(r"([A-Za-z_][\w-]*)(?:[ \t\n]+as[ \t\n]+([A-Za-z_][\w-]*))?")
 _IMPORTS = 8  # the `.typ` files a note imports, at most, looked in for heading functions
 _IMPORT_BYTES = 1 << 20
 
@@ -152,7 +155,21 @@ def imported_heading_functions(text: str, path: str) -> dict[str, int]:
         except OSError:
             continue
         if stat.S_ISREG(info.st_mode) and info.st_size <= _IMPORT_BYTES:
-            found.update(_functions_of(name, info.st_mtime_ns, info.st_size))
+            functions = dict(_functions_of(name, info.st_mtime_ns, info.st_size))
+            found.update(functions if m.group(2) == "*" else _named(m.group(2), functions))
+    return found
+
+
+def _named(names: str, functions: dict[str, int]) -> dict[str, int]:
+    """The heading functions an import names (`#import "x.typ": hd2, hd3 as title`), by the
+    name the note calls them: only those, not every function of the file (review56a's lead,
+    read57: a note importing `hd2` had `#hd3("...")` read as a heading, which Typst does not
+    know in it)."""
+    found: dict[str, int] = {}
+    for item in re.sub(r"//[^\n]*", "", names).strip().strip("()").split(","):
+        m = _IMPORTED_NAME.fullmatch(item.strip())
+        if m is not None and m.group(1) in functions:
+            found[m.group(2) or m.group(1)] = functions[m.group(1)]
     return found
 
 
@@ -495,6 +512,11 @@ def to_markdown(text: str, headings: dict[str, int] | None = None) -> tuple[str,
     for line in text.split("\n"):
         fenced = bool(st.fence) or bool(st.math)
         out = _line(st, line)
+        if "--" in out and not fenced and not st.fence and set(out.strip()) == {"-"}:
+            # a table's cell `[---],` on a line of its own is Typst's em dash (`--` its en
+            # dash); left as written, Markdown read it as the underline of a heading, and the
+            # cells above as its name (read56's lead: a table named mdl-notes' next section)
+            out = out.replace("---", "\u2014").replace("--", "\u2013")
         if labels and "@" in out and not fenced and not st.fence:
             out = _label_refs(out, labels)
         lines.append(out)
