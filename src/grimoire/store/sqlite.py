@@ -9,6 +9,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, NoReturn
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
-from grimoire.store import _carry_vectors, sqlite_checked
+from grimoire.store import _carry_vectors, _wal_index, sqlite_checked
 from grimoire.store._io_cause import io_cause, probe
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store._wal_index import log_cut
@@ -1103,6 +1104,28 @@ def _replaced(path: str, opened_as: tuple[int, int]) -> bool:
         return False  # gone: the next call says so (`GONE`)
 
 
+def _hold_if_stale(file: str, opened_as: tuple[int, int] | None, record: list[Any],
+                   conn: sqlite3.Connection | None = None) -> bool:
+    """Whether NAME-shm is no longer the one `record` holds (the connection it was taken
+    for, then the -shm's device and inode), holding the log then (`hold_log`); with `conn`,
+    a connection other than the record's is recorded anew. False for a store in memory and a
+    file moved away (said elsewhere)."""
+    if opened_as is None:
+        return False
+    try:
+        now: tuple[int, int] | None = _file_id(f"{file}-shm")
+    except OSError:
+        now = None
+    if conn is not None and (record[0] is not conn or record[1] is None):
+        record[:] = [conn, now]
+        return False
+    if record[1] is None or now == record[1] or _replaced(file, opened_as) or not Path(
+            file).exists():
+        return False
+    _wal_index.hold_log(file)
+    return True
+
+
 def _file_id(path: str) -> tuple[int, int]:
     """The device and inode of the file at `path` (what a rename over it changes)."""
     info = os.stat(path)  # noqa: PTH116 - on every API call: no Path object made
@@ -1187,8 +1210,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._unended: str | None = None
         # The connection of the last write and its NAME-shm's device and inode then
         # (`_log_index_replaced`).
-        self._log_index: tuple[sqlite3.Connection | None, tuple[int, int] | None] = (None, None)
+        self._log_index: list[Any] = [None, None]
         self._log_index_replaced()  # recorded as opened
+        # A store let go without `close` (a process ending with it open): its connection is
+        # closed by Python, whose close would fold the log by a stale index (`close`).
+        self._unclosed = weakref.finalize(self, _hold_if_stale, self._file, self._opened_as,
+                                          self._log_index)
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1704,6 +1731,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            # Its NAME-shm replaced, this connection's index of the log is stale: its close
+            # would fold its own old pages over what other processes wrote since and delete
+            # the log that holds their commits (hostile56's leftover). Held (`hold_log`),
+            # the log is left whole for the next opening to read.
+            _hold_if_stale(self._file, self._opened_as, self._log_index, self.conn)
+        self._unclosed.detach()
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
         self._carry_checks(before)
@@ -1713,25 +1747,17 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         the file it had when this connection was opened or first wrote (deleted, or made anew
         by another process since): a process opening the store since reads the log without
         this one's index, and its writes were lost with no word (hostile56's leftover). One
-        stat a write; None for a store in memory, and for a file moved away (said elsewhere)."""
-        if self._opened_as is None:
-            return None
-        try:
-            now: tuple[int, int] | None = _file_id(f"{self._file}-shm")
-        except OSError:
-            now = None
-        conn, had = self._log_index
-        if conn is not self.conn or had is None:
-            self._log_index = (self.conn, now)
-            return None
-        if now == had or self._moved():  # a file moved away: said elsewhere
+        stat a write; None for a store in memory, and for a file moved away (said elsewhere).
+        Said once, the log is held for the rest of the process (`hold_log`)."""
+        if not _hold_if_stale(self._file, self._opened_as, self._log_index, self.conn):
             return None
         name = os.path.basename(self._file)  # noqa: PTH119 - on every write: no Path made
         return (f"{name}-shm, the index of its log of writes, was deleted while this process "
                 "had the store open: another process that opens it since does not see this "
-                "one's log, and the two overwrite each other's writes (this process's close may "
-                "undo theirs). Nothing of this write was done; close every process that has the "
-                "store open (`watch`, `serve`, a Python session), then run `grimoire check`")
+                "one's log, and the two overwrite each other's writes. Nothing of this write "
+                "was done, and this process will not fold the log into the file; close every "
+                "process that has the store open (`watch`, `serve`, a Python session), then "
+                "run `grimoire check`")
 
     def _moved(self) -> bool:
         try:
