@@ -14,15 +14,16 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
 
 import grimoire
-from grimoire.errors import StoreError
+from grimoire.errors import RefusedValue, StoreError
 from tests.conftest import write_notes
 from tests.hostile.test_round55 import NOTES, _paths
+from tests.hostile.test_round56 import _failed_write, _refuse
 
 LORA = {"lora.md": "# LoRA\n\nLoRA trains two small matrices.\n"}
 GRIMOIRE = str(Path(sys.executable).with_name("grimoire"))
@@ -93,3 +94,36 @@ def test_a_reader_ending_with_a_replaced_log_index_loses_no_other_write(tmp_path
             if reader.poll() is None:
                 reader.kill()
     assert _paths(db) == {"dropout.md", "adam.md", "lora.md"}
+
+
+@pytest.mark.sqlite_only(reason="SQLite's own ROLLBACK TO and ROLLBACK")
+@pytest.mark.parametrize("refused", [("ROLLBACK TO nested",), ("ROLLBACK TO nested", "ROLLBACK")],
+                         ids=["ROLLBACK TO", "ROLLBACK TO and ROLLBACK"])
+def test_a_part_whose_rollback_is_refused_ends_the_whole_write_and_refuses_the_rest(
+        tmp_path: Path, refused: tuple[str, ...]) -> None:
+    """A nested write (a savepoint) that fails and whose ROLLBACK TO SQLite refuses ends the
+    whole transaction (round 55); a caller that went on past the part's error then wrote
+    outside any transaction, each statement committed alone (the connection opened again,
+    or the whole rolled back), and its own end said "cannot commit - no transaction is
+    active". Every later write of that caller is refused now, and so is its end."""
+    notes = write_notes(tmp_path / "notes", {**NOTES, **LORA})
+    db = tmp_path / "kb.db"
+    with grimoire.open(db) as kb:
+        kb.ingest([notes], embed=False)
+        store = kb.store
+        with pytest.raises(StoreError, match="nothing of this write is kept") as whole, \
+                store.transaction():
+            store.remove_source(str(notes / "lora.md"))
+            undo = _refuse(store.conn, *refused)
+            with suppress(RefusedValue):
+                _failed_write(store, notes)
+            undo()
+            with pytest.raises(StoreError, match="nothing of this write is kept") as later:
+                store.remove_source(str(notes / "adam.md"))  # main: committed alone
+            assert later.value.path == str(db)
+        assert "UNIQUE" in str(whole.value) and whole.value.path == str(db)
+        assert _paths(db) == {"dropout.md", "adam.md", "lora.md"}
+        store.remove_source(str(notes / "lora.md"))  # the handle writes again once it ended
+        assert _paths(db) == {"dropout.md", "adam.md"}
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -1208,6 +1208,10 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # ROLLBACK refused, a write's ROLLBACK refused while its file was moved away): ended
         # before the next write or call (`_end_unended`), never nested in.
         self._unended: str | None = None
+        # How deep the writes under way nest (1: the outermost), and why a part of them ended
+        # the whole (`_part`): every later write is refused until the outermost ends.
+        self._depth = 0
+        self._ended_under: str | None = None
         # The connection of the last write and its NAME-shm's device and inode then
         # (`_log_index_replaced`).
         self._log_index: list[Any] = [None, None]
@@ -1225,24 +1229,52 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         """One atomic unit of work; nested calls become savepoints."""
         if self._stuck is not None:
             raise StoreError(self._stuck, self.path)
-        self._end_unended()
-        if self.conn.in_transaction:
-            self.conn.execute("SAVEPOINT nested")
-            try:
-                yield self.conn
-            except BaseException as e:
-                # SQLite may already have rolled the whole transaction back (disk full).
-                try:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK TO nested")
-                        self.conn.execute("RELEASE nested")
-                except sqlite3.Error:
-                    # The savepoint cannot be undone alone: the whole transaction is, so
-                    # that the outer one's COMMIT keeps nothing of this part (round 55).
-                    self._roll_back(e)
-                self._raise(e)
-            self.conn.execute("RELEASE nested")
+        if self._ended_under is not None:
+            # A part of the write under way ended it (below): what its caller writes now
+            # would run outside any transaction, each statement committed alone.
+            raise StoreError(f"{self._ended_under}; nothing of this write is kept", self.path)
+        if self._depth or self.conn.in_transaction:  # (a read's transaction: `reading`)
+            yield from self._part()
             return
+        self._end_unended()
+        self._depth = 1
+        try:
+            yield from self._whole()
+        finally:
+            self._depth, self._ended_under = 0, None
+
+    def _part(self) -> Iterator[sqlite3.Connection]:
+        """A write nested in the one under way: a savepoint, undone alone when it fails."""
+        self.conn.execute("SAVEPOINT nested")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException as e:
+            alone = False
+            # SQLite may already have rolled the whole transaction back (disk full).
+            with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO nested")
+                    self.conn.execute("RELEASE nested")
+                    alone = True
+            if not alone:
+                # The savepoint cannot be undone alone: the whole transaction is, so that
+                # the outer one's COMMIT keeps nothing of this part (round 55); and the
+                # caller, which may go on past this error (as ingest does past a file's),
+                # writes nothing more in it: every later write and its own end are refused
+                # (hostile56's leftover: they ran outside any transaction, each committed).
+                self._roll_back(e)
+                self._ended_under = (f"a part of this write failed ({e}) and could not be "
+                                     "undone alone, so the whole write was")
+            self._raise(e)
+        finally:
+            self._depth -= 1
+            if not self._depth:  # nested in a read, which ends as reads do (`end_read`)
+                self._ended_under = None
+        self.conn.execute("RELEASE nested")
+
+    def _whole(self) -> Iterator[sqlite3.Connection]:
+        """The outermost write: BEGIN IMMEDIATE ... COMMIT."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -1268,10 +1300,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # The write so far went to the log alone (WAL): the file itself changed by now is
             # someone else's change (a copy over it), not this write's (review46b).
             before = None
-        if self._unended is not None:
-            # A part of this write (a savepoint) failed and its ROLLBACK was refused: the
-            # transaction holds what that part did, and nothing of it may be committed.
-            kept = StoreError(f"{self._unended}; nothing of this write is kept", self.path)
+        if self._ended_under is not None or self._unended is not None:
+            # A part of this write (a savepoint) failed and ended it, or its ROLLBACK was
+            # refused and the transaction holds what that part did: nothing of it may be
+            # committed.
+            kept = StoreError(f"{self._ended_under or self._unended}; nothing of this write "
+                              "is kept", self.path)
             self._roll_back(kept)
             raise kept
         try:
