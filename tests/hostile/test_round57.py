@@ -58,6 +58,32 @@ def test_a_log_index_deleted_under_an_open_store_loses_nothing_at_its_close(
         assert again.search("LoRA small matrices", mode="lexical")
 
 
+@pytest.mark.sqlite_only(reason="SQLite's log index beside the file, another process writing")
+def test_a_store_opened_again_after_its_log_index_was_replaced_refuses_to_write(
+        tmp_path: Path) -> None:
+    """A second store of the same process opened after NAME-shm was replaced reads and writes
+    through the index the first one mapped (SQLite shares it in a process), stale: it recorded
+    the new -shm as its own, wrote over the other process's commits, and lost them."""
+    notes = write_notes(tmp_path / "notes", NOTES)
+    more = write_notes(tmp_path / "more", LORA)
+    third = write_notes(tmp_path / "third", {"gelu.md": "# GELU\n\nGELU weighs inputs.\n"})
+    db = tmp_path / "kb.db"
+    kb = grimoire.open(db)
+    try:
+        kb.ingest([notes], embed=False)
+        Path(f"{db}-shm").unlink()
+        _other_process_ingests(db, more)
+        with grimoire.open(db) as again, \
+                pytest.raises(StoreError, match=r"kb\.db-shm, the index of its log"):
+            again.ingest([third], embed=False)  # main: "added 1", over lora.md's pages
+    finally:
+        kb.close()
+    assert _paths(db) == {"dropout.md", "adam.md", "lora.md"}
+    with grimoire.open(db) as after:  # every process gone: a store of its own again
+        assert after.ingest([third], embed=False).added == 1
+    assert _paths(db) == {"dropout.md", "adam.md", "lora.md", "gelu.md"}
+
+
 # A process that opens the store, reads it, waits for a line on stdin, searches again and
 # ends with the store open (no close: Python closes the connection as it ends).
 _READER = textwrap.dedent("""

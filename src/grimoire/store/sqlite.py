@@ -1104,12 +1104,48 @@ def _replaced(path: str, opened_as: tuple[int, int]) -> bool:
         return False  # gone: the next call says so (`GONE`)
 
 
+# The NAME-shm (device and inode) the connections of this process map for each database file
+# open in it (by the file's device and inode), and how many stores hold that file: SQLite
+# shares one mapping of the index among a process's connections to a file, made by the first,
+# so a store opened while another holds the file reads and writes through that one, whatever is
+# at NAME-shm by then (a second store opened after the -shm was replaced wrote by the stale
+# index with no word, and another process's notes were lost).
+_MAPPED: dict[tuple[int, int], list[Any]] = {}
+_MAPPED_LOCK = threading.Lock()
+
+
+def _mapped_index(opened_as: tuple[int, int], now: tuple[int, int] | None, *,
+                  joining: bool = False) -> tuple[int, int] | None:
+    """The -shm this process's connections to the file map: the one a store of it already
+    holding the file recorded, else `now` (recorded so); `joining`: one more store holds it."""
+    with _MAPPED_LOCK:
+        entry = _MAPPED.setdefault(opened_as, [None, 0])
+        entry[1] += joining
+        if entry[1] <= 1 or entry[0] is None:
+            entry[0] = now
+        return entry[0]  # type: ignore[no-any-return]
+
+
+def _let_go(file: str, opened_as: tuple[int, int] | None, record: list[Any]) -> None:
+    """A store's last word on its file (`close`, or Python's end with it open): its log held
+    when its index is stale (`_hold_if_stale`), and one store fewer holds the file."""
+    _hold_if_stale(file, opened_as, record)
+    if opened_as is None:
+        return
+    with _MAPPED_LOCK:
+        entry = _MAPPED.get(opened_as)
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _MAPPED[opened_as]
+
+
 def _hold_if_stale(file: str, opened_as: tuple[int, int] | None, record: list[Any],
                    conn: sqlite3.Connection | None = None) -> bool:
     """Whether NAME-shm is no longer the one `record` holds (the connection it was taken
-    for, then the -shm's device and inode), holding the log then (`hold_log`); with `conn`,
-    a connection other than the record's is recorded anew. False for a store in memory and a
-    file moved away (said elsewhere)."""
+    for, then the device and inode of the -shm its process maps), holding the log then
+    (`hold_log`); with `conn`, a connection other than the record's is recorded anew. False
+    for a store in memory and a file moved away (said elsewhere)."""
     if opened_as is None:
         return False
     try:
@@ -1117,8 +1153,9 @@ def _hold_if_stale(file: str, opened_as: tuple[int, int] | None, record: list[An
     except OSError:
         now = None
     if conn is not None and (record[0] is not conn or record[1] is None):
-        record[:] = [conn, now]
-        return False
+        record[:] = [conn, _mapped_index(opened_as, now, joining=record[0] is None)]
+        if record[1] == now:
+            return False
     if record[1] is None or now == record[1] or _replaced(file, opened_as) or not Path(
             file).exists():
         return False
@@ -1218,7 +1255,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._log_index_replaced()  # recorded as opened
         # A store let go without `close` (a process ending with it open): its connection is
         # closed by Python, whose close would fold the log by a stale index (`close`).
-        self._unclosed = weakref.finalize(self, _hold_if_stale, self._file, self._opened_as,
+        self._unclosed = weakref.finalize(self, _let_go, self._file, self._opened_as,
                                           self._log_index)
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
@@ -1771,7 +1808,7 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # the log that holds their commits (hostile56's leftover). Held (`hold_log`),
             # the log is left whole for the next opening to read.
             _hold_if_stale(self._file, self._opened_as, self._log_index, self.conn)
-        self._unclosed.detach()
+        self._unclosed()  # `_let_go`, once
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
         self._carry_checks(before)
