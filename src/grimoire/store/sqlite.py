@@ -1303,6 +1303,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 self._roll_back(e)
                 self._ended_under = (f"a part of this write failed ({e}) and could not be "
                                      "undone alone, so the whole write was")
+                if self._closed is None and not self.conn.in_transaction:
+                    # What the caller runs on the connection itself goes into a transaction
+                    # that its end rolls back: never committed alone (autocommit).
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("BEGIN")
             self._raise(e)
         finally:
             self._depth -= 1
