@@ -10,6 +10,7 @@ backup would have lost every write since it) while nothing was lost.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import struct
 
@@ -59,3 +60,57 @@ def log_cut(path: str | os.PathLike[str]) -> str | None:
             "writes the log no longer holds): that process still holds them; close it "
             "(`watch`, `serve`, a Python session) and its close writes them into the file. "
             "This is not damage: nothing was read and the file was left as it is")
+
+
+# SQLite's lock bytes in the database file (os_unix.c; the file format's lock-byte page): a
+# connection that reads holds a read lock on the SHARED range, and a close folds the log into
+# the file and deletes it only once it holds a write lock on that range (no other connection
+# has the file open).
+_SHARED_FIRST, _SHARED_SIZE = 0x40000000 + 2, 510
+# struct flock on 64-bit Linux: type, whence, start, length, pid (0 for a lock of its own
+# open file), padded to 32 bytes.
+_FLOCK = struct.Struct("hhqqi4x")
+# The database files (device, inode) this process holds so, each by a descriptor of its own,
+# never closed: closing any descriptor of a file drops every POSIX lock of the process on it,
+# the ones SQLite's connections hold among them.
+_HELD: dict[tuple[int, int], int] = {}
+_KEPT: list[int] = []
+
+
+def hold_log(path: str) -> bool:
+    """Keep every connection of this process from folding the log of `path` into the file at
+    its close (a checkpoint) and deleting it, until the process ends: True once held.
+
+    Its NAME-shm replaced under it, a connection's index of the log is stale: it lacks what
+    other processes wrote since, and the checkpoint of its close copied its own old pages over
+    theirs and deleted the log that held them (hostile56's leftover: their notes were lost
+    when the first process closed; Python 3.11's sqlite3 cannot set SQLite's
+    NO_CKPT_ON_CLOSE). A read lock on SQLite's SHARED range taken by an open file description
+    of its own (Linux's OFD locks, which conflict with the POSIX locks SQLite takes, even in
+    the same process) makes that close's exclusive lock fail: SQLite then leaves the log as it
+    is, and the next process that opens the file alone rebuilds its index from the log and
+    keeps every commit in it. Other processes read and write as before. False where OFD locks
+    do not exist (not Linux) or the file cannot be opened."""
+    command = getattr(fcntl, "F_OFD_SETLK", None)
+    if command is None:
+        return False
+    try:
+        info = os.stat(path)  # noqa: PTH116 - a str in hand
+        if (info.st_dev, info.st_ino) in _HELD:
+            return True
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    info = os.fstat(fd)
+    key = (info.st_dev, info.st_ino)
+    try:
+        fcntl.fcntl(fd, command, _FLOCK.pack(fcntl.F_RDLCK, os.SEEK_SET, _SHARED_FIRST,
+                                             _SHARED_SIZE, 0))
+    except OSError:
+        _KEPT.append(fd)  # not closed, for the reason above
+        return False
+    if key in _HELD:
+        _KEPT.append(fd)
+    else:
+        _HELD[key] = fd
+    return True

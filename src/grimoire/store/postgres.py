@@ -545,7 +545,8 @@ class PostgresStore(PostgresQueries, PostgresResolveState):
         in the order a resolve's TRUNCATE locks the concept tables: taken one by one as they
         were read, the copy held `concepts` and waited for `concept_names`, which a resolve
         committing meanwhile held while it waited for `concepts` (a deadlock, review56b); now
-        that resolve waits for the copy to end."""
+        that resolve waits 2 s at most, then empties them row by row (`_empty_concepts`),
+        which this snapshot does not see."""
         if getattr(self._local, "conn", None) is not None or getattr(
                 self._local, "snap", None) is not None:
             yield

@@ -184,6 +184,40 @@ _TITLE_ONLY_LINKS = """
                         WHERE c.concept_id = k.concept_id)"""
 
 
+# The tables a resolve writes anew, each before those it refers to.
+_CONCEPT_TABLES = ("link_targets", "concept_sections", "concept_merges", "concept_entries",
+                   "concept_names", "concepts")
+# How long a resolve waits to hold the concept tables alone (a search reads them for
+# milliseconds) before it empties them row by row instead.
+CONCEPTS_LOCK_WAIT = "2s"
+
+
+def _empty_concepts(c: Any) -> None:
+    """Empty the concept tables for a resolve's new rows: TRUNCATE (no dead rows left) when
+    they can be held alone within CONCEPTS_LOCK_WAIT, else DELETE. A `migrate` copying the
+    store holds them for reading until its copy ends (`snapshot`, review56b: a TRUNCATE then
+    deadlocked with it), which took minutes of a large store, and a `watch` resolving waited
+    that long (review56b's leftover); DELETE waits for no reader, and the copy's snapshot
+    still reads the rows as they were. TRUNCATE of `concepts` marks the keys unready (its
+    trigger, `RESOLVE_STATE`): so does the DELETE, by hand."""
+    import psycopg
+
+    tables = ", ".join(_CONCEPT_TABLES)
+    (wait,) = c.execute("SELECT current_setting('lock_timeout')").fetchone()
+    try:
+        with c.transaction():  # a savepoint: what it locked is let go when it fails
+            c.execute("SELECT set_config('lock_timeout', %s, true)", (CONCEPTS_LOCK_WAIT,))
+            c.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+    except psycopg.errors.LockNotAvailable:
+        for table in _CONCEPT_TABLES:
+            c.execute(f"DELETE FROM {table}")
+        c.execute("DELETE FROM resolve_ready")
+    else:
+        c.execute(f"TRUNCATE {tables}")
+    finally:
+        c.execute("SELECT set_config('lock_timeout', %s, true)", (wait,))
+
+
 class PostgresQueries(ConceptLookups):
     """Queries shared by every stage above the store, in PostgreSQL."""
 
@@ -853,8 +887,7 @@ class PostgresQueries(ConceptLookups):
                 if cid is None:
                     cid, next_id = next_id, next_id + 1
                 ids.append(cid)
-            c.execute("TRUNCATE link_targets, concept_sections, concept_merges,"
-                      " concept_entries, concept_names, concepts")
+            _empty_concepts(c)
             cur = c.cursor()
             with cur.copy("COPY concepts (id, key, label, kind) FROM STDIN") as copy:
                 for i, r in enumerate(resolution.concepts):

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, NoReturn
 from grimoire.codec import to_data
 from grimoire.errors import CorruptDatabase, NoRoom, RefusedValue, StoreError
 from grimoire.model import Document, Problem, Span
-from grimoire.store import _carry_vectors, sqlite_checked
+from grimoire.store import _carry_vectors, _wal_index, sqlite_checked
 from grimoire.store._io_cause import io_cause, probe
 from grimoire.store._rows import ENTRY_SELECT, stored_entry
 from grimoire.store._wal_index import log_cut
@@ -1103,6 +1104,65 @@ def _replaced(path: str, opened_as: tuple[int, int]) -> bool:
         return False  # gone: the next call says so (`GONE`)
 
 
+# The NAME-shm (device and inode) the connections of this process map for each database file
+# open in it (by the file's device and inode), and how many stores hold that file: SQLite
+# shares one mapping of the index among a process's connections to a file, made by the first,
+# so a store opened while another holds the file reads and writes through that one, whatever is
+# at NAME-shm by then (a second store opened after the -shm was replaced wrote by the stale
+# index with no word, and another process's notes were lost).
+_MAPPED: dict[tuple[int, int], list[Any]] = {}
+_MAPPED_LOCK = threading.Lock()
+
+
+def _mapped_index(opened_as: tuple[int, int], now: tuple[int, int] | None, *,
+                  joining: bool = False) -> tuple[int, int] | None:
+    """The -shm this process's connections to the file map: the one a store of it already
+    holding the file recorded, else `now` (recorded so); `joining`: one more store holds it."""
+    with _MAPPED_LOCK:
+        entry = _MAPPED.setdefault(opened_as, [None, 0])
+        entry[1] += joining
+        if entry[1] <= 1 or entry[0] is None:
+            entry[0] = now
+        return entry[0]  # type: ignore[no-any-return]
+
+
+def _let_go(file: str, opened_as: tuple[int, int] | None, record: list[Any]) -> None:
+    """A store's last word on its file (`close`, or Python's end with it open): its log held
+    when its index is stale (`_hold_if_stale`), and one store fewer holds the file."""
+    _hold_if_stale(file, opened_as, record)
+    if opened_as is None:
+        return
+    with _MAPPED_LOCK:
+        entry = _MAPPED.get(opened_as)
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _MAPPED[opened_as]
+
+
+def _hold_if_stale(file: str, opened_as: tuple[int, int] | None, record: list[Any],
+                   conn: sqlite3.Connection | None = None) -> bool:
+    """Whether NAME-shm is no longer the one `record` holds (the connection it was taken
+    for, then the device and inode of the -shm its process maps), holding the log then
+    (`hold_log`); with `conn`, a connection other than the record's is recorded anew. False
+    for a store in memory and a file moved away (said elsewhere)."""
+    if opened_as is None:
+        return False
+    try:
+        now: tuple[int, int] | None = _file_id(f"{file}-shm")
+    except OSError:
+        now = None
+    if conn is not None and (record[0] is not conn or record[1] is None):
+        record[:] = [conn, _mapped_index(opened_as, now, joining=record[0] is None)]
+        if record[1] == now:
+            return False
+    if record[1] is None or now == record[1] or _replaced(file, opened_as) or not Path(
+            file).exists():
+        return False
+    _wal_index.hold_log(file)
+    return True
+
+
 def _file_id(path: str) -> tuple[int, int]:
     """The device and inode of the file at `path` (what a rename over it changes)."""
     info = os.stat(path)  # noqa: PTH116 - on every API call: no Path object made
@@ -1185,10 +1245,18 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # ROLLBACK refused, a write's ROLLBACK refused while its file was moved away): ended
         # before the next write or call (`_end_unended`), never nested in.
         self._unended: str | None = None
+        # How deep the writes under way nest (1: the outermost), and why a part of them ended
+        # the whole (`_part`): every later write is refused until the outermost ends.
+        self._depth = 0
+        self._ended_under: str | None = None
         # The connection of the last write and its NAME-shm's device and inode then
         # (`_log_index_replaced`).
-        self._log_index: tuple[sqlite3.Connection | None, tuple[int, int] | None] = (None, None)
+        self._log_index: list[Any] = [None, None]
         self._log_index_replaced()  # recorded as opened
+        # A store let go without `close` (a process ending with it open): its connection is
+        # closed by Python, whose close would fold the log by a stale index (`close`).
+        self._unclosed = weakref.finalize(self, _let_go, self._file, self._opened_as,
+                                          self._log_index)
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1198,24 +1266,57 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         """One atomic unit of work; nested calls become savepoints."""
         if self._stuck is not None:
             raise StoreError(self._stuck, self.path)
-        self._end_unended()
-        if self.conn.in_transaction:
-            self.conn.execute("SAVEPOINT nested")
-            try:
-                yield self.conn
-            except BaseException as e:
-                # SQLite may already have rolled the whole transaction back (disk full).
-                try:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK TO nested")
-                        self.conn.execute("RELEASE nested")
-                except sqlite3.Error:
-                    # The savepoint cannot be undone alone: the whole transaction is, so
-                    # that the outer one's COMMIT keeps nothing of this part (round 55).
-                    self._roll_back(e)
-                self._raise(e)
-            self.conn.execute("RELEASE nested")
+        if self._ended_under is not None:
+            # A part of the write under way ended it (below): what its caller writes now
+            # would run outside any transaction, each statement committed alone.
+            raise StoreError(f"{self._ended_under}; nothing of this write is kept", self.path)
+        if self._depth or self.conn.in_transaction:  # (a read's transaction: `reading`)
+            yield from self._part()
             return
+        self._end_unended()
+        self._depth = 1
+        try:
+            yield from self._whole()
+        finally:
+            self._depth, self._ended_under = 0, None
+
+    def _part(self) -> Iterator[sqlite3.Connection]:
+        """A write nested in the one under way: a savepoint, undone alone when it fails."""
+        self.conn.execute("SAVEPOINT nested")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException as e:
+            alone = False
+            # SQLite may already have rolled the whole transaction back (disk full).
+            with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK TO nested")
+                    self.conn.execute("RELEASE nested")
+                    alone = True
+            if not alone:
+                # The savepoint cannot be undone alone: the whole transaction is, so that
+                # the outer one's COMMIT keeps nothing of this part (round 55); and the
+                # caller, which may go on past this error (as ingest does past a file's),
+                # writes nothing more in it: every later write and its own end are refused
+                # (hostile56's leftover: they ran outside any transaction, each committed).
+                self._roll_back(e)
+                self._ended_under = (f"a part of this write failed ({e}) and could not be "
+                                     "undone alone, so the whole write was")
+                if self._closed is None and not self.conn.in_transaction:
+                    # What the caller runs on the connection itself goes into a transaction
+                    # that its end rolls back: never committed alone (autocommit).
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("BEGIN")
+            self._raise(e)
+        finally:
+            self._depth -= 1
+            if not self._depth:  # nested in a read, which ends as reads do (`end_read`)
+                self._ended_under = None
+        self.conn.execute("RELEASE nested")
+
+    def _whole(self) -> Iterator[sqlite3.Connection]:
+        """The outermost write: BEGIN IMMEDIATE ... COMMIT."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -1241,10 +1342,12 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
             # The write so far went to the log alone (WAL): the file itself changed by now is
             # someone else's change (a copy over it), not this write's (review46b).
             before = None
-        if self._unended is not None:
-            # A part of this write (a savepoint) failed and its ROLLBACK was refused: the
-            # transaction holds what that part did, and nothing of it may be committed.
-            kept = StoreError(f"{self._unended}; nothing of this write is kept", self.path)
+        if self._ended_under is not None or self._unended is not None:
+            # A part of this write (a savepoint) failed and ended it, or its ROLLBACK was
+            # refused and the transaction holds what that part did: nothing of it may be
+            # committed.
+            kept = StoreError(f"{self._ended_under or self._unended}; nothing of this write "
+                              "is kept", self.path)
             self._roll_back(kept)
             raise kept
         try:
@@ -1704,6 +1807,13 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            # Its NAME-shm replaced, this connection's index of the log is stale: its close
+            # would fold its own old pages over what other processes wrote since and delete
+            # the log that holds their commits (hostile56's leftover). Held (`hold_log`),
+            # the log is left whole for the next opening to read.
+            _hold_if_stale(self._file, self._opened_as, self._log_index, self.conn)
+        self._unclosed()  # `_let_go`, once
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
         self._carry_checks(before)
@@ -1713,25 +1823,17 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         the file it had when this connection was opened or first wrote (deleted, or made anew
         by another process since): a process opening the store since reads the log without
         this one's index, and its writes were lost with no word (hostile56's leftover). One
-        stat a write; None for a store in memory, and for a file moved away (said elsewhere)."""
-        if self._opened_as is None:
-            return None
-        try:
-            now: tuple[int, int] | None = _file_id(f"{self._file}-shm")
-        except OSError:
-            now = None
-        conn, had = self._log_index
-        if conn is not self.conn or had is None:
-            self._log_index = (self.conn, now)
-            return None
-        if now == had or self._moved():  # a file moved away: said elsewhere
+        stat a write; None for a store in memory, and for a file moved away (said elsewhere).
+        Said once, the log is held for the rest of the process (`hold_log`)."""
+        if not _hold_if_stale(self._file, self._opened_as, self._log_index, self.conn):
             return None
         name = os.path.basename(self._file)  # noqa: PTH119 - on every write: no Path made
         return (f"{name}-shm, the index of its log of writes, was deleted while this process "
                 "had the store open: another process that opens it since does not see this "
-                "one's log, and the two overwrite each other's writes (this process's close may "
-                "undo theirs). Nothing of this write was done; close every process that has the "
-                "store open (`watch`, `serve`, a Python session), then run `grimoire check`")
+                "one's log, and the two overwrite each other's writes. Nothing of this write "
+                "was done, and this process will not fold the log into the file; close every "
+                "process that has the store open (`watch`, `serve`, a Python session), then "
+                "run `grimoire check`")
 
     def _moved(self) -> bool:
         try:
