@@ -49,6 +49,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,8 +186,12 @@ def run(cache: Path, items: list[Item], engine: str = "sqlite", *, jobs: int = 1
     if jobs > 1 and engine == "sqlite" and len(cols) > 1:
         cache.mkdir(parents=True, exist_ok=True)
         parts = [[i for i in items if i.collection == col] for col in cols]
-        with multiprocessing.get_context("spawn").Pool(min(jobs, len(cols))) as pool:
-            done = pool.starmap(_run_part, [(cache, part, latency) for part in parts])
+        # Not a multiprocessing.Pool: its workers are daemons, and ingest reads with a pool
+        # of processes of its own.
+        with ProcessPoolExecutor(min(jobs, len(cols)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = list(pool.map(_run_part, [cache] * len(parts), parts,
+                                 [latency] * len(parts)))
         return [row for part in done for row in part]
     rows: list[Row] = []
     sources = SourceLines()
