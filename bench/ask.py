@@ -7,6 +7,7 @@ and abstain when the notes are silent?
     .venv/bin/python bench/ask.py --calibrate       # abstention scores and a threshold sweep
     .venv/bin/python bench/ask.py --json > new.json
     .venv/bin/python bench/ask.py --compare old.json  # and the questions that changed
+    .venv/bin/python bench/ask.py --jobs 5 --no-latency --json  # the whole bench, cheaper
 
 The questions (bench/questions/ask_dev.jsonl) were written by hand over ../shared/corpora.
 Like the held-out set, each run ingests ONE collection into its own store (cached under
@@ -23,6 +24,16 @@ here. The set was split once into a `tune` half (change things while looking at 
 - cite ok: cited answer sentences whose cited lines, read from the file, hold their words
 - latency: warm (model loaded, store open, each question asked once), p50 and p99 of `ask`
   beside a plain hybrid `kb.search` of the same question measured right after it
+
+Cost (round 57): each collection is one process's store, one model and one sentence-vector
+cache; `--jobs N` asks N collections at once in separate processes (the rows come back in
+the order of one run, and each answer is the one a single process gives: a process per
+collection is what one run does, one collection after the other). The plain `kb.search`
+beside each `ask` is there for the latency figure alone, a sixth of a run's time:
+`--no-latency` leaves it out (the answers do not change; the latency line then says so).
+`--compare` matches a row by collection, question and reference fact (by its place among
+the rows of the same question in an older run without facts): "What is the stride of a
+convolution?" is asked twice of the terms, with two facts.
 """
 
 from __future__ import annotations
@@ -31,12 +42,14 @@ import argparse
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import statistics
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,9 +176,23 @@ def summarize(rows: list[Row]) -> dict[str, object]:
     }
 
 
-def run(cache: Path, items: list[Item], engine: str = "sqlite") -> list[Row]:
+def run(cache: Path, items: list[Item], engine: str = "sqlite", *, jobs: int = 1,
+        latency: bool = True) -> list[Row]:
     """Each question asked of a store of its collection alone: a SQLite file in `cache`, or
-    (`engine` "postgres") that file copied into a PostgreSQL database."""
+    (`engine` "postgres") that file copied into a PostgreSQL database. With `jobs` > 1 the
+    collections are asked in that many processes at once (SQLite only); the rows come back in
+    the order of one process's run. `latency`: time a plain `kb.search` beside each `ask`."""
+    cols = sorted({i.collection for i in items})
+    if jobs > 1 and engine == "sqlite" and len(cols) > 1:
+        cache.mkdir(parents=True, exist_ok=True)
+        parts = [[i for i in items if i.collection == col] for col in cols]
+        # Not a multiprocessing.Pool: its workers are daemons, and ingest reads with a pool
+        # of processes of its own.
+        with ProcessPoolExecutor(min(jobs, len(cols)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = list(pool.map(_run_part, [cache] * len(parts), parts,
+                                 [latency] * len(parts)))
+        return [row for part in done for row in part]
     rows: list[Row] = []
     sources = SourceLines()
     cache.mkdir(parents=True, exist_ok=True)
@@ -182,11 +209,17 @@ def run(cache: Path, items: list[Item], engine: str = "sqlite") -> list[Row]:
                     t = time.perf_counter()
                     answer = kb.ask(item.question)
                     row = judge(item, answer, 1000 * (time.perf_counter() - t), sources)
-                    t = time.perf_counter()
-                    kb.search(item.question)
-                    row.search_ms = 1000 * (time.perf_counter() - t)
+                    if latency:
+                        t = time.perf_counter()
+                        kb.search(item.question)
+                        row.search_ms = 1000 * (time.perf_counter() - t)
                     rows.append(row)
     return rows
+
+
+def _run_part(cache: Path, items: list[Item], latency: bool) -> list[Row]:
+    """One collection's rows, in a process of its own (`run` with `jobs`)."""
+    return run(cache, items, latency=latency)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -245,19 +278,50 @@ def _state(abstained: bool, fact: bool, file: bool) -> str:
     return "abstain" if abstained else f"fact={'Y' if fact else 'n'} file={'Y' if file else 'n'}"
 
 
-def compare(rows: list[Row], old: dict[str, object]) -> list[str]:
-    """The questions whose outcome differs from an earlier --json run."""
-    before = {r["question"]: r for r in old.get("rows", [])}  # type: ignore[attr-defined]
-    out: list[str] = []
+def fact_ref(item: Item) -> str:
+    """Where the reference fact is, "path:line" ("" for an unanswerable question)."""
+    return f"{item.fact_path}:{item.fact_line}" if item.answerable else ""
+
+
+def row_keys(rows: list[dict[str, object]]) -> list[tuple[str, str, str, int]]:
+    """Each --json row's key: collection, question, reference fact, and its place among the
+    earlier rows of the same collection, question and fact (0 but for a repeat). A row of an
+    older run without "fact" takes its place among the rows of the same question."""
+    seen: dict[tuple[str, str, str], int] = {}
+    keys = []
     for r in rows:
-        b = before.get(r.item.question)
+        base = (str(r["collection"]), str(r["question"]), str(r.get("fact", "")))
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        keys.append((*base, n))
+    return keys
+
+
+def compare(rows: list[Row], old: dict[str, object]) -> list[str]:
+    """The questions whose outcome (abstained, fact, file) or answer text differs from an
+    earlier --json run; rows matched by `row_keys` ("What is the stride of a convolution?" is
+    asked twice of the terms, with two facts: matched by question text alone, each was
+    compared with the other's row). A new run's rows are keyed without the fact when the old
+    run's rows have none."""
+    old_rows: list[dict[str, object]] = list(old.get("rows", []))  # type: ignore[call-overload]
+    with_fact = bool(old_rows) and "fact" in old_rows[0]
+    before = dict(zip(row_keys(old_rows), old_rows, strict=True))
+    new_rows = [{"collection": r.item.collection, "question": r.item.question,
+                 **({"fact": fact_ref(r.item)} if with_fact else {})} for r in rows]
+    out: list[str] = []
+    for r, key in zip(rows, row_keys(new_rows), strict=True):  # type: ignore[arg-type]
+        b = before.get(key)
         if b is None:
             continue
-        was = _state(b["abstained"], b["fact_found"], b["file_cited"])
+        was = _state(bool(b["abstained"]), bool(b["fact_found"]), bool(b["file_cited"]))
         now = _state(r.answer.abstained, r.fact_found, r.file_cited)
         if was != now:
             out.append(f"[{r.item.half} {r.item.collection} {r.item.kind}] {r.item.question}\n"
                        f"  {was} -> {now}: {r.answer.answer[:300]}")
+        elif b.get("answer") is not None and b["answer"] != r.answer.answer:
+            out.append(f"[{r.item.half} {r.item.collection} {r.item.kind}] {r.item.question}\n"
+                       f"  {now}, text only: {str(b['answer'])[:200]}\n"
+                       f"  -> {r.answer.answer[:200]}")
     return out
 
 
@@ -275,6 +339,10 @@ def main() -> None:
     parser.add_argument("--compare", type=Path,
                         help="a --json output of an earlier run: list what changed")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every answer")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="ask this many collections at once, a process each (SQLite)")
+    parser.add_argument("--no-latency", action="store_true",
+                        help="leave out the plain kb.search timed beside each ask")
     args = parser.parse_args()
     import devset  # bench/ is the script's folder: on sys.path
 
@@ -298,7 +366,7 @@ def main() -> None:
             print(half, "answerable (lowest)",
                   sorted(round(b, 3) for i, b in part if i.answerable)[:10])
         return
-    rows = run(args.cache, items, args.engine)
+    rows = run(args.cache, items, args.engine, jobs=args.jobs, latency=not args.no_latency)
     if args.json:
         print(json.dumps({
             "threshold": ABSTAIN_BELOW,
@@ -310,6 +378,7 @@ def main() -> None:
             "latency": latency(rows),
             "rows": [{"question": r.item.question, "collection": r.item.collection,
                       "half": r.item.half, "answerable": r.item.answerable, "set": r.item.set,
+                      "kind": r.item.kind, "fact": fact_ref(r.item),
                       "abstained": r.answer.abstained, "fact_found": r.fact_found,
                       "file_cited": r.file_cited, "words": r.words, "answer": r.answer.answer,
                       "cites": [str(c.span) for c in r.answer.citations]} for r in rows],
@@ -331,9 +400,12 @@ def main() -> None:
         print(text)
     lat = latency(rows)
     load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"threshold {ABSTAIN_BELOW}; warm latency over {len(rows)} questions (load average "
-          f"{load_avg:.1f}): ask p50 {lat['ask_p50']:.0f} ms, p99 {lat['ask_p99']:.0f} ms; "
-          f"kb.search of the same questions p50 {lat['search_p50']:.0f} ms, "
+    head = (f"threshold {ABSTAIN_BELOW}; warm latency over {len(rows)} questions (load average "
+            f"{load_avg:.1f}): ask p50 {lat['ask_p50']:.0f} ms, p99 {lat['ask_p99']:.0f} ms")
+    if args.no_latency:
+        print(f"{head}; kb.search not timed (--no-latency)")
+        return
+    print(f"{head}; kb.search of the same questions p50 {lat['search_p50']:.0f} ms, "
           f"p99 {lat['search_p99']:.0f} ms; ask / search at p50 "
           f"{lat['ask_p50'] / max(lat['search_p50'], 1e-9):.1f}x")
 
