@@ -1007,7 +1007,7 @@ def _plan(
     reason = None if forced is not None else METADATA_REASON if readers.metadata_file(file) \
         else readers.TOOL_REASON if readers.tool_file(file) \
         else readers.BUILT_REASON if readers.built_copy(file, inside, beside) \
-        else readers.INCLUDED_REASON if suffix == ".pdf" and readers.included_figure(file) \
+        else readers.INCLUDED_REASON if suffix == ".pdf" and readers.included_figure(file, beside) \
         else None
     if reason == readers.BUILT_REASON and _source_failed(store, path):
         # its source failed last time: this PDF is read after it, only if it fails again

@@ -1077,9 +1077,9 @@ def taken_from_others(data: bytes, path: str) -> bytes:
 
         return typst.taken_from(data, path)
     if suffix_of(path).lower() == ".rst":
-        from grimoire.readers.rst import project_prolog
+        from grimoire.readers.rst import hashed_prolog
 
-        return project_prolog(path).encode("utf-8", "surrogatepass")
+        return hashed_prolog(data, path).encode("utf-8", "surrogatepass")
     if suffix_of(path).lower() not in TEX_SOURCES:
         return b""
     from grimoire.readers import latex
@@ -1392,6 +1392,13 @@ def _folder_figures(
     return frozenset(exact), frozenset(tails)
 
 
+@lru_cache(maxsize=8)
+def _lists_tex(names: frozenset[str]) -> bool:
+    """Whether a folder's case-folded names (`folder_names`) hold a LaTeX document's: once a
+    listing, not once a PDF of it."""
+    return any(n.endswith(TEX_SOURCES) for n in names)
+
+
 def _includes(folder: str, relative: str) -> bool:
     """Whether a LaTeX document of `folder` includes the figure at `relative` (its path from
     the folder, no `.pdf`): by that path, from a folder its `\\graphicspath` names, or by a
@@ -1418,20 +1425,25 @@ def _includes(folder: str, relative: str) -> bool:
     return any("/".join(parts[k:]) in tails for k in range(1, len(parts) - 1))
 
 
-def included_figure(path: str) -> bool:
+def included_figure(path: str, beside: Container[str] | None = None) -> bool:
     """Whether the PDF at `path` (on disk) is a figure: a `.tex` file in its folder or up to
     `_FIGURE_UP` above includes it (`\\includegraphics{pics/hyperplane}`, `_includes`), or an
     Inkscape export `x.pdf_tex` lies beside it (read56: a course's decks kept 100 drawings in
     `pics/`, eight of them entries named by a label of the drawing: "x[n]", "Input",
-    "PowerPoint Presentation")."""
-    if os.path.isfile(path + "_tex"):  # noqa: PTH113 - a text path: `x.pdf_tex`
-        return True
+    "PowerPoint Presentation").
+
+    `beside`, when given, holds the case-folded names of the files in `path`'s folder
+    (`built_copy`'s): an `x.pdf_tex` it does not name is not looked for on disk, and a folder
+    it names no LaTeX document in is not listed again."""
     folder, _, name = path.replace("\\", "/").rpartition("/")
+    if _listed_file(path + "_tex", name + "_tex", beside):  # `x.pdf_tex`
+        return True
     relative = name[:-4] if name.casefold().endswith(".pdf") else name
-    for _ in range(_FIGURE_UP + 1):
+    for level in range(_FIGURE_UP + 1):
         if not folder:
             return False
-        if _includes(folder, relative):
+        if (level or not isinstance(beside, frozenset) or _lists_tex(beside)) \
+                and _includes(folder, relative):
             return True
         up, _, step = folder.rpartition("/")
         if not up or up == folder:

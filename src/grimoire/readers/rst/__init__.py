@@ -364,7 +364,7 @@ def _locate(piece: str, lines: list[str], start: int, end: int) -> int | None:
 def read(data: bytes, path: str) -> list[Document]:
     """Parse one file; sections that define their heading become entries (`sections`)."""
     docs = [link_local_labels(add_section_entries(doc)) for doc in _read_file(data, path)]
-    if _DEFINES.search(prolog := project_prolog(path)):
+    if _DEFINES.search(prolog := _prolog_read(data, path)):
         # after the entries are found: the formulas written out are longer, and a section's
         # lead read for its definition would reach less far (a chapter lost one entry so)
         docs = [_with_macros(doc, definitions(prolog)[0]) for doc in docs]
@@ -402,6 +402,33 @@ def project_prolog(path: str) -> str:
         return _prolog_of(conf, info.st_mtime_ns, info.st_size) \
             if stat.S_ISREG(info.st_mode) else ""
     return ""
+
+
+# The prolog `hashed_prolog` found for a page, with the page's bytes as its hash took them:
+# the read of those same bytes that follows in the job (`ingest.check`, then the reader) takes
+# it instead of looking for conf.py again, 4 `stat`s a page (issue 14). The bytes are matched
+# by identity, so any other read (other bytes, another page, a read with no hash before it)
+# looks on disk as before; and the read sees the prolog its hash covered.
+_HASHED: list[tuple[bytes, str, str]] = []
+
+
+def hashed_prolog(data: bytes, path: str) -> str:
+    """`project_prolog(path)`, for the hash of the page `path` of bytes `data`: kept for the
+    read of the same `data` (`_prolog_read`)."""
+    prolog = project_prolog(path)
+    _HASHED[:] = [(data, path, prolog)]
+    return prolog
+
+
+def _prolog_read(data: bytes, path: str) -> str:
+    """`project_prolog(path)` for reading the page `path` of bytes `data`: what its hash
+    found when that hash was of these very bytes (`hashed_prolog`), else looked up."""
+    if _HASHED:
+        (hashed, page, prolog), = _HASHED
+        _HASHED.clear()
+        if hashed is data and page == path:
+            return prolog
+    return project_prolog(path)
 
 
 @functools.lru_cache(maxsize=64)
