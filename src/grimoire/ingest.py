@@ -394,7 +394,9 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # 68: a Typst heading made by a function the note defines or imports (`#hd3("VAE")`), unreadable
 # PDF pages, figure PDFs and preamble files skipped, Chinese part headings no concepts (read56);
 # AsciiDoc notes read, vendored gems skipped, Brewfile/Podfile/justfile tool files (qa56).
-READ_VERSION = b"grimoire-read-68\x00"
+# 69: AsciiDoc `include::` a link, header and CSV/DSV tables as tables, `<<page#id>>` a link,
+# a file of only `{{ toc }}` no note (qa57).
+READ_VERSION = b"grimoire-read-69\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.
 PARALLEL_THRESHOLD = 64
