@@ -1,0 +1,290 @@
+"""TiddlyWiki (`.tid`): a wiki kept as one file a tiddler, as TiddlyWiki on Node.js keeps it
+(`tiddlers/*.tid`).
+
+A tiddler is its fields (`title: Perceptron`, `tags: Classification [[Neural networks]]`,
+`type: text/vnd.tiddlywiki`), one a line, then a blank line and its text. Each tiddler is a
+page named by its title, as a vault's note is by its file, and its tags are its tags. Its
+text, in TiddlyWiki's wikitext, is read by the Markdown reader with the obsidian flavor's
+`[[links]]` after it is written as Markdown, line for line (every span stays on its line):
+
+- `!` to `!!!!!!` open headings of their level; `*`/`#` lists nested by their marks' count,
+  `;term` and `: definition` as the term in bold led before its text, `>` quotes; `<<<` and
+  `\"\"\"` lines, `@@` style lines and `---` rules no text.
+- `''bold''`, `//italic//` as Markdown's, `__underline__`, `^^sup^^`, `,,sub,,` and
+  `@@highlight@@` their words; `` `code` `` and ```` ``` ```` blocks as code; `$$...$$` (the
+  KaTeX plugin's, inline or on lines of its own) as math, kept as written.
+- `[[Title]]` and `[[text|Title]]` are links to the tiddler so titled (`[[text|https://...]]`
+  a web link), `[ext[text|url]]` a web link, `[img[tip|url]]` an image, `{{Title}}` (a
+  transclusion) an embed of it; macro calls (`<<toc>>`), widgets (`<$list ...>`), filtered
+  transclusions (`{{{ [tag[x]] }}}`) and pragmas (`\\define`, `\\import`) no text.
+- A table (`|!Head|!Head|` over `|a|b|`) is a Markdown table when a blank line stands above
+  it (its first row is written there, the delimiter row on that row's own line), else its
+  cells read one row a line; caption and class rows (`|...|c`, `|...|k`) no text.
+- A system tiddler (`$:/...`: settings, themes, plugins' state), a draft (`draft.of:`), and a
+  tiddler of another type than wikitext or Markdown (CSS, JavaScript, JSON, a dictionary)
+  are no notes; a tiddler of type `text/x-markdown` is read as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from grimoire.model import VAULT_PAGE_REASON, Document, Entry
+from grimoire.names import normalize
+from grimoire.readers import markdown, sniffs
+from grimoire.readers.base import decode
+from grimoire.readers.conventions import names_no_concept
+from grimoire.readers.markdown._blocks import parse
+from grimoire.readers.markdown.obsidian import obsidian_plugin
+
+name = "tiddlywiki"
+extensions: tuple[str, ...] = (".tid",)
+sniff = sniffs.tiddlywiki
+
+_MD = markdown.build_parser().use(obsidian_plugin)
+
+_FIELD = re.compile(r"([\w.$:-]+):[ \t]*(.*)")
+# The types of a tiddler that holds notes: wikitext (also TiddlyWiki Classic's), Markdown, text.
+_WIKITEXT = ("", "text/vnd.tiddlywiki", "text/x-tiddlywiki")
+_MARKDOWN = ("text/x-markdown", "text/markdown")
+_PLAIN = ("text/plain",)
+_HEADING = re.compile(r"(!{1,6})[ \t]*(?:\.[\w-]+[ \t]+)?(\S.*)")
+_LIST = re.compile(r"([*#;:>]+)[ \t]*(.*)")
+_PRAGMA = re.compile(r"\\(?:define|procedure|function|widget|import|rules|whitespace|parameters"
+                     r"|parsermode|relink|end)\b")
+_FENCE = re.compile(r"```")
+_TYPED = re.compile(r"\$\$\$")
+# Inline: code and math first (kept as written), then links, marks, macros.
+_SEGMENT = re.compile(r"`[^`\n]+`|\$\$(?:[^$\n]|\$(?!\$)){0,2000}\$\$")
+_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+_EXT = re.compile(r"\[ext\[([^\[\]\n]*)\]\]")
+_IMG = re.compile(r"\[img(?:[ \t][^\[\]\n]*)?\[([^\[\]\n]*)\]\]")
+_FILTERED = re.compile(r"\{\{\{[^\n]*?\}\}\}")
+_TRANSCLUDE = re.compile(r"\{\{([^{}\n]*)\}\}")
+_MACRO = re.compile(r"<<[^<>\n]*>>")
+_WIDGET = re.compile(r"</?\$[\w.-]+(?:[^<>\n]|<<[^<>\n]*>>)*>")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+_BOLD = re.compile(r"''(?=\S)(.*?\S)''")
+_ITALIC = re.compile(r"(?<![:/\w])//(?=\S)(.*?\S)//(?!\w)")
+_PAIRS = (re.compile(r"__(?=\S)(.*?\S)__"), re.compile(r"\^\^(.+?)\^\^"),
+          re.compile(r",,(.+?),,"), re.compile(r"@@(?=\S)(.+?)@@"))
+_TILDE = re.compile(r"~(?=[A-Z][a-z]+[A-Z])")  # `~WikiWord`: a CamelCase word kept unlinked
+_TABLE = re.compile(r"\|.*\|[chkf]?[ \t]*")
+
+
+@dataclass
+class _State:
+    out: list[str] = field(default_factory=list)
+    verbatim: str = ""  # the fence open ("```", "$$", "$$$", "\\define")
+    columns: int = 0  # the Markdown table open's columns (0 none)
+
+
+def fields_of(text: str) -> tuple[dict[str, str], int]:
+    """A tiddler's fields and the number of lines they take (their blank line too); ({}, 0)
+    when the text opens with no `name: value` line."""
+    lines = text.split("\n")
+    found: dict[str, str] = {}
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return found, number + 1 if found else 0
+        m = _FIELD.fullmatch(line.rstrip())
+        if m is None:
+            return ({}, 0) if not found else (found, number)
+        found[m.group(1)] = m.group(2).strip()
+    return found, len(lines)
+
+
+def tags_of(value: str) -> tuple[str, ...]:
+    """A `tags` field's tags: words, or titles of several words in `[[...]]`."""
+    return tuple(t for t in (m.group(1) or m.group(2) for m in
+                             re.finditer(r"\[\[([^\]]*)\]\]|(\S+)", value)) if t and t.strip())
+
+
+def _link(m: re.Match[str]) -> str:
+    inner = m.group(1)
+    text, bar, target = inner.rpartition("|")
+    if not bar:
+        text, target = "", inner
+    target, text = target.strip(), text.strip()
+    if not target:
+        return text
+    if _SCHEME.match(target) and not target.startswith("$:"):
+        return f"[{text}]({target})" if text else f"<{target}>"
+    return f"[[{target}|{text}]]" if text else f"[[{target}]]"
+
+
+def _ext(m: re.Match[str]) -> str:
+    text, bar, url = m.group(1).rpartition("|")
+    url = url.strip()
+    return f"[{text.strip()}]({url})" if bar and text.strip() else f"<{url}>"
+
+
+def _img(m: re.Match[str]) -> str:
+    tip, _, url = m.group(1).rpartition("|")
+    return f"![{tip.strip()}]({url.strip()})"
+
+
+def _transclude(m: re.Match[str]) -> str:
+    title = m.group(1).split("||", 1)[0].split("!!", 1)[0].split("##", 1)[0].strip()
+    return f"![[{title}]]" if title and not title.startswith("$:") else ""
+
+
+def _markup(text: str) -> str:
+    if "{{" in text:
+        text = _FILTERED.sub("", text)
+        text = _TRANSCLUDE.sub(_transclude, text)
+    if "<" in text:
+        text = _WIDGET.sub("", text)
+        text = _MACRO.sub("", text)
+    if "[" in text:
+        text = _IMG.sub(_img, text)
+        text = _EXT.sub(_ext, text)
+        text = _LINK.sub(_link, text)
+    if "''" in text:
+        text = _BOLD.sub(r"**\1**", text)
+    if "//" in text:
+        text = _ITALIC.sub(r"*\1*", text)
+    for pattern in _PAIRS:
+        text = pattern.sub(r"\1", text)
+    if "~" in text:
+        text = _TILDE.sub("", text)
+    return text
+
+
+def _inline(text: str) -> str:
+    """A line of wikitext in Markdown's markup; code and formulas kept as written."""
+    out, last = [], 0
+    for m in _SEGMENT.finditer(text):
+        out.append(_markup(text[last:m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(_markup(text[last:]))
+    return "".join(out).rstrip()
+
+
+def _cells(line: str) -> tuple[list[str], str]:
+    body = line.strip()
+    kind = ""
+    if body[-1] in "chkf":
+        kind, body = body[-1], body[:-1]
+    cells = [c.strip() for c in body.strip("|").split("|")]
+    return [_inline(c.lstrip("!").strip()).replace("|", "\\|") for c in cells], kind
+
+
+def _table(st: _State, line: str) -> str:
+    cells, kind = _cells(line)
+    if kind in ("c", "k"):
+        return ""  # a caption or a class row: no text
+    if st.columns:
+        return "| " + " | ".join(cells) + " |"
+    if st.out and not st.out[-1].strip():
+        # the blank line above the table holds its first row, the row's own line Markdown's
+        # delimiter row: the table is one passage, its rows on their lines below
+        st.out[-1] = "| " + " | ".join(cells) + " |"
+        st.columns = len(cells)
+        return "|" + " --- |" * st.columns
+    return " | ".join(c for c in cells if c)
+
+
+def _line(st: _State, line: str) -> str:
+    stripped = line.strip()
+    if st.verbatim:
+        if st.verbatim == "\\define":
+            if stripped.startswith("\\end"):
+                st.verbatim = ""
+            return ""
+        if stripped == st.verbatim or (st.verbatim == "```" and stripped == "```"):
+            closing = "```" if st.verbatim in ("```", "$$$") else "$$"
+            st.verbatim = ""
+            return closing
+        return line
+    if st.columns and not _TABLE.fullmatch(stripped):
+        st.columns = 0
+    if not stripped:
+        return ""
+    if _FENCE.match(stripped):
+        st.verbatim = "```"
+        return stripped
+    if stripped.startswith("$$$"):
+        st.verbatim = "$$$"
+        kind = stripped[3:].strip().rsplit("/", 1)[-1]
+        return "```" + re.sub(r"^x-", "", kind)
+    if stripped == "$$":
+        st.verbatim = "$$"
+        return "$$"
+    if _PRAGMA.match(stripped):
+        if stripped.startswith(("\\define", "\\procedure", "\\function", "\\widget")) \
+                and not re.search(r"\)[ \t]*\S", stripped):
+            st.verbatim = "\\define"  # a definition over lines, up to its `\end`
+        return ""
+    if stripped.startswith(("<<<", '"""', "@@")) or stripped in ("---", "----"):
+        return ""
+    if _TABLE.fullmatch(stripped) and stripped.count("|") >= 2:
+        return _table(st, stripped)
+    if (m := _HEADING.fullmatch(stripped)) is not None:
+        return "#" * len(m.group(1)) + " " + _inline(m.group(2))
+    if (m := _LIST.fullmatch(stripped)) is not None and not stripped.startswith("<<"):
+        marks, text = m.group(1), _inline(m.group(2))
+        last = marks[-1]
+        indent = "    " * (len(marks) - 1)
+        if last == "*":
+            return f"{indent}- {text}"
+        if last == "#":
+            return f"{indent}1. {text}"
+        if last == ";":
+            return f"**{text}**:" if text else ""
+        if last == ":":
+            return text
+        return "> " + text
+    return _inline(stripped)
+
+
+def to_markdown(body: str) -> str:
+    """A tiddler's wikitext written in Markdown, line for line."""
+    st = _State()
+    for line in body.split("\n"):
+        st.out.append(_line(st, line))
+    return "\n".join(st.out)
+
+
+def _page_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
+    """A tiddler is a page named by its title, as a vault's note is: an entry of its text."""
+    if names_no_concept(title):
+        return []  # a journal's day (`2023-03-05`), an "Untitled": no concept
+    if not parsed.blocks:
+        return []  # a list a macro makes (`<<list-links filter:"[tag[x]]">>`), an empty page
+    fields = markdown.front_entry_fields(parsed, path)
+    entry = markdown.entry_from_blocks(title, parsed.blocks, markdown.whole_span(parsed, path),
+                                       **fields)
+    first = next((b for b in parsed.blocks if b.kind == "text"), None)
+    if first is not None and normalize(title) in normalize(first.text)[:200]:
+        return [entry]  # its text opens by saying what it is
+    return [replace(entry, reason=VAULT_PAGE_REASON)]
+
+
+def read(data: bytes, path: str) -> list[Document]:
+    source = decode(data, path).replace("\r\n", "\n")
+    found, skip = fields_of(source)
+    title = found.get("title", "").strip()
+    kind = found.get("type", "").strip().lower()
+    if title.startswith("$:/") or "draft.of" in found:
+        return []  # a system tiddler (settings, a theme, a plugin's state), an edit's draft
+    if kind not in _WIKITEXT + _MARKDOWN + _PLAIN:
+        return []  # a stylesheet, a script, JSON data, a dictionary: no notes
+    lines = source.split("\n")
+    body = "\n".join(lines[skip:])
+    text = body if kind in _MARKDOWN + _PLAIN else to_markdown(body)
+    text = "\n" * skip + text  # the fields' lines no text: every span stays on its line
+    parsed = parse(text, path, _MD)
+    meta: dict[str, object] = {}
+    if title:
+        meta["title"] = title
+    if tags := tags_of(found.get("tags", "")):
+        meta["tags"] = list(tags)
+    if aliases := tags_of(found.get("aliases", "")):
+        meta["aliases"] = list(aliases)
+    parsed.front.meta = {**meta, **parsed.front.meta}
+    title = title or markdown.title_of(parsed, path)
+    entries = markdown.with_box_entries(parsed, path, title, _page_entry(parsed, path, title))
+    return [markdown.make_document(parsed, path, name, title, entries, markdown.tags_of(parsed))]
