@@ -51,6 +51,24 @@ $$
 [img[a mask over a layer|dropout-mask.png]]
 """
 
+_COVERING = """\
+title: Covering number
+type: text/vnd.tiddlywiki
+
+The ''$$\\epsilon$$-covering number'' of a set counts the balls of radius $$\\epsilon$$
+that cover it: $$N(\\epsilon) = \\min \\{ n :
+B \\subseteq \\bigcup_{i \\le n} B_i \\}$$, and //it grows// as the radius shrinks.
+
+<<note "<div>
+
+A smaller radius never needs fewer balls.
+
+</div>">>
+<<tip "Bounds on it bound the generalization gap.">>
+
+See [[Lecture [3.2] on nets|https://example.org/nets]].
+"""
+
 NOTES = {
     "wiki/tiddlers/Dropout.tid": _DROPOUT,
     "wiki/tiddlers/Regularization.tid": "title: Regularization\ntype: text/vnd.tiddlywiki\n\n"
@@ -68,6 +86,9 @@ NOTES = {
                                ".tc-tiddler-frame { padding: 0; }\n",
     "wiki/tiddlers/Everything tagged.tid": "title: Everything tagged\n\n<<list-links "
                                            "filter:\"[tag[Regularization]]\">>\n",
+    # Shapes a research wiki's tiddlers hold: a formula over lines, bold around a formula, a
+    # callout macro given its passage, a link whose text holds brackets.
+    "wiki/tiddlers/Covering number.tid": _COVERING,
     # A tiddler its writer keeps in Markdown.
     "wiki/tiddlers/Early stopping.tid": "title: Early stopping\ntype: text/x-markdown\n\n"
                                         "# Early stopping\n\nEarly stopping ends training "
@@ -137,3 +158,18 @@ def test_a_markdown_tiddler_reads_as_markdown() -> None:
     doc = _read("wiki/tiddlers/Early stopping.tid")
     assert doc.title == "Early stopping"
     assert "validation loss stops falling" in doc.passages[0].text
+
+
+def test_a_research_wikis_formulas_marks_and_callouts() -> None:
+    doc = _read("wiki/tiddlers/Covering number.tid")
+    text = "\n".join(p.text for p in doc.passages)
+    for mark in ("''", "//", "<<", ">>", "<div>", "[[", "]]"):
+        assert mark not in text, (mark, text)
+    formulas = [m.tex for p in doc.passages for m in p.math]
+    assert any(f.startswith("N(\\epsilon) = \\min") and "bigcup" in f for f in formulas), formulas
+    assert "\\epsilon" in formulas, formulas
+    assert "and it grows as the radius shrinks" in " ".join(text.split()), text
+    assert "A smaller radius never needs fewer balls." in text, text
+    assert "Bounds on it bound the generalization gap." in text, text
+    assert ("https://example.org/nets", "Lecture [3.2] on nets") in {
+        (x.target, x.label) for x in doc.links}, doc.links

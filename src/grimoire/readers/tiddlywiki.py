@@ -57,19 +57,35 @@ _FENCE = re.compile(r"```")
 _TYPED = re.compile(r"\$\$\$")
 # Inline: code and math first (kept as written), then links, marks, macros.
 _SEGMENT = re.compile(r"`[^`\n]+`|\$\$(?:[^$\n]|\$(?!\$)){0,2000}\$\$")
-_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+# A link's text may hold brackets (`[Neural networks [2.9]|url]]`), as TiddlyWiki's may.
+_LINK = re.compile(r"\[\[([^\n]{0,1000}?)\]\]")
 _EXT = re.compile(r"\[ext\[([^\[\]\n]*)\]\]")
 _IMG = re.compile(r"\[img(?:[ \t][^\[\]\n]*)?\[([^\[\]\n]*)\]\]")
-_FILTERED = re.compile(r"\{\{\{[^\n]*?\}\}\}")
+_FILTERED = re.compile(r"\{\{\{[^\n]{0,1000}?\}\}\}")
 _TRANSCLUDE = re.compile(r"\{\{([^{}\n]*)\}\}")
 _MACRO = re.compile(r"<<[^<>\n]*>>")
-_WIDGET = re.compile(r"</?\$[\w.-]+(?:[^<>\n]|<<[^<>\n]*>>)*>")
+# A macro given a passage to show (`<<note "Keep the test set apart.">>`, a callout the wiki
+# defines): its words; over lines (`<<note "` ... `">>`) its lines are read as the note's.
+_MACRO_TEXT = re.compile(r"<<[\w.-]+[ \t]+(?:\"\"\"(.{1,1000}?)\"\"\"|\"([^\"\n]*[ \t][^\"\n]*)\")"
+                         r"[ \t]*>>")
+_MACRO_OPEN = re.compile(r"<<[\w.-]+[ \t]+(\"\"\"|\")(?!.*>>)(.*)")
+_WIDGET = re.compile(r"</?\$[\w.-]+(?:[^<>\n]|<<[^<>\n]{0,1000}>>){0,1000}>")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
-_BOLD = re.compile(r"''(?=\S)(.*?\S)''")
-_ITALIC = re.compile(r"(?<![:/\w])//(?=\S)(.*?\S)//(?!\w)")
-_PAIRS = (re.compile(r"__(?=\S)(.*?\S)__"), re.compile(r"\^\^(.+?)\^\^"),
-          re.compile(r",,(.+?),,"), re.compile(r"@@(?=\S)(.+?)@@"))
+# Marks pair as TiddlyWiki pairs them, the next one closing (`''Theorem ''There`); one left
+# open on a line (its run goes on over the next) is dropped.
+_BOLD = re.compile(r"''[ \t]*(.+?)[ \t]*''")
+_ITALIC = re.compile(r"(?<![:/])//[ \t]*(.+?)[ \t]*//")
+_PAIRS = (re.compile(r"__(.+?)__"), re.compile(r"\^\^(.+?)\^\^"), re.compile(r",,(.+?),,"),
+          re.compile(r"@@(.+?)@@"))
+_LEFT_OPEN = re.compile(r"''|(?<![:/])//(?!/)|__|,,|\^\^|@@")
+# What marks never reach: a Markdown link's address, a web address written bare.
+_ADDRESS = re.compile(r"\]\((?:<[^<>\n]*>|[^()\s]*)\)|<[a-z][a-z0-9+.-]*:[^<>\s]*>"
+                      r"|\b(?:https?|ftp)://[^\s<>\]|]+")
+_HELD = re.compile("\x00(\\d+)\x00")
 _TILDE = re.compile(r"~(?=[A-Z][a-z]+[A-Z])")  # `~WikiWord`: a CamelCase word kept unlinked
+# A line under which a blank line holds no table's first row: Markdown would read the row on
+# in a list item or an HTML block (`<div>`), not as a table.
+_OPEN_BLOCK = re.compile(r"[ \t]*(?:[-*>]|\d+\.)[ \t]|.*<[a-z/!]", re.I)
 _TABLE = re.compile(r"\|.*\|[chkf]?[ \t]*")
 
 
@@ -78,6 +94,8 @@ class _State:
     out: list[str] = field(default_factory=list)
     verbatim: str = ""  # the fence open ("```", "$$", "$$$", "\\define")
     columns: int = 0  # the Markdown table open's columns (0 none)
+    math: bool = False  # a formula open over lines (`$$E = ...` closed by a later `$$`)
+    macro: str = ""  # the end of a macro's passage open over lines (`">>`)
 
 
 def fields_of(text: str) -> tuple[dict[str, str], int]:
@@ -101,6 +119,12 @@ def tags_of(value: str) -> tuple[str, ...]:
                              re.finditer(r"\[\[([^\]]*)\]\]|(\S+)", value)) if t and t.strip())
 
 
+def _address(url: str) -> str:
+    """A link's address as Markdown holds it: in `<>` when it has a blank."""
+    url = url.strip()
+    return f"<{url}>" if re.search(r"\s", url) else url
+
+
 def _link(m: re.Match[str]) -> str:
     inner = m.group(1)
     text, bar, target = inner.rpartition("|")
@@ -110,19 +134,19 @@ def _link(m: re.Match[str]) -> str:
     if not target:
         return text
     if _SCHEME.match(target) and not target.startswith("$:"):
-        return f"[{text}]({target})" if text else f"<{target}>"
+        return f"[{text}]({_address(target)})" if text else f"<{target}>"
     return f"[[{target}|{text}]]" if text else f"[[{target}]]"
 
 
 def _ext(m: re.Match[str]) -> str:
     text, bar, url = m.group(1).rpartition("|")
     url = url.strip()
-    return f"[{text.strip()}]({url})" if bar and text.strip() else f"<{url}>"
+    return f"[{text.strip()}]({_address(url)})" if bar and text.strip() else f"<{url}>"
 
 
 def _img(m: re.Match[str]) -> str:
     tip, _, url = m.group(1).rpartition("|")
-    return f"![{tip.strip()}]({url.strip()})"
+    return f"![{tip.strip()}]({_address(url)})"
 
 
 def _transclude(m: re.Match[str]) -> str:
@@ -135,32 +159,49 @@ def _markup(text: str) -> str:
         text = _FILTERED.sub("", text)
         text = _TRANSCLUDE.sub(_transclude, text)
     if "<" in text:
+        if "<<" in text:
+            text = _MACRO_TEXT.sub(lambda m: m.group(1) or m.group(2), text)
         text = _WIDGET.sub("", text)
         text = _MACRO.sub("", text)
     if "[" in text:
         text = _IMG.sub(_img, text)
         text = _EXT.sub(_ext, text)
         text = _LINK.sub(_link, text)
+    return text
+
+
+def _marks(text: str) -> str:
     if "''" in text:
         text = _BOLD.sub(r"**\1**", text)
     if "//" in text:
         text = _ITALIC.sub(r"*\1*", text)
     for pattern in _PAIRS:
         text = pattern.sub(r"\1", text)
+    text = _LEFT_OPEN.sub("", text)
     if "~" in text:
         text = _TILDE.sub("", text)
     return text
 
 
 def _inline(text: str) -> str:
-    """A line of wikitext in Markdown's markup; code and formulas kept as written."""
-    out, last = [], 0
-    for m in _SEGMENT.finditer(text):
-        out.append(_markup(text[last:m.start()]))
-        out.append(m.group())
-        last = m.end()
-    out.append(_markup(text[last:]))
-    return "".join(out).rstrip()
+    """A line of wikitext in Markdown's markup; code, formulas and addresses kept as written
+    (a formula inside bold, `''$$\\epsilon$$-net''`, is bold too)."""
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group())
+        return f"\x00{len(held) - 1}\x00"
+
+    text = text.replace("\x00", "")
+    text = _SEGMENT.sub(hold, text)
+    text = _markup(text)
+    text = _ADDRESS.sub(hold, text)
+    text = _marks(text)
+    for _ in range(3):  # a formula held inside a link held, at most
+        if "\x00" not in text:
+            break
+        text = _HELD.sub(lambda m: held[int(m.group(1))], text)
+    return text.replace("\x00", "").rstrip()
 
 
 def _cells(line: str) -> tuple[list[str], str]:
@@ -178,7 +219,8 @@ def _table(st: _State, line: str) -> str:
         return ""  # a caption or a class row: no text
     if st.columns:
         return "| " + " | ".join(cells) + " |"
-    if st.out and not st.out[-1].strip():
+    if st.out and not st.out[-1].strip() and (len(st.out) < 2 or _OPEN_BLOCK.match(st.out[-2])
+                                              is None):
         # the blank line above the table holds its first row, the row's own line Markdown's
         # delimiter row: the table is one passage, its rows on their lines below
         st.out[-1] = "| " + " | ".join(cells) + " |"
@@ -187,8 +229,32 @@ def _table(st: _State, line: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
+_DOLLARS = re.compile(r"(?<!\$)\$\$(?!\$)")
+
+
+def _open_math(text: str) -> int:
+    """Where a formula left open on this line starts (its `$$` no later one closes), -1 if
+    none; code spans and `$$$` are no formula's marks."""
+    marks = [m.start() for m in re.finditer(r"(?<!\$)\$\$(?!\$)", re.sub(r"`[^`\n]*`",
+                                                                     lambda m: "x" * len(m.group()),
+                                                                     text))]
+    return marks[-1] if len(marks) % 2 == 1 else -1
+
+
 def _line(st: _State, line: str) -> str:
+    if "$$$$" in line and not st.verbatim:
+        line = line.replace("$$$$", "$$")  # an empty formula before one: a slip of the keys
     stripped = line.strip()
+    if st.math:  # a formula's lines are kept as written, up to its closing `$$`
+        end = _DOLLARS.search(line)
+        if end is None:
+            return line
+        st.math = False
+        rest = line[end.end():]
+        if (at := _open_math(rest)) >= 0:  # `... \\ 1$$, and $$x =`: another one opens
+            st.math = True
+            return line[:end.end()] + _inline(rest[:at]) + rest[at:]
+        return line[:end.end()] + _inline(rest)
     if st.verbatim:
         if st.verbatim == "\\define":
             if stripped.startswith("\\end"):
@@ -199,6 +265,12 @@ def _line(st: _State, line: str) -> str:
             st.verbatim = ""
             return closing
         return line
+    if st.macro and stripped.endswith(st.macro):
+        stripped = line = stripped[:-len(st.macro)]  # the macro's passage ends (`</div>">>`)
+        st.macro = ""
+    elif (m := _MACRO_OPEN.match(stripped)) is not None:
+        st.macro = m.group(1) + ">>"  # `<<note "<div>`: its passage's lines follow
+        stripped = line = m.group(2)
     if st.columns and not _TABLE.fullmatch(stripped):
         st.columns = 0
     if not stripped:
@@ -210,9 +282,11 @@ def _line(st: _State, line: str) -> str:
         st.verbatim = "$$$"
         kind = stripped[3:].strip().rsplit("/", 1)[-1]
         return "```" + re.sub(r"^x-", "", kind)
-    if stripped == "$$":
-        st.verbatim = "$$"
-        return "$$"
+    if (at := _open_math(stripped)) >= 0:
+        # `$$` alone, or `$$E(t) = ...` closed on a later line: the formula as written
+        before = _line(st, stripped[:at]).rstrip() + " " if at else ""
+        st.math = True
+        return before + stripped[at:]
     if _PRAGMA.match(stripped):
         if stripped.startswith(("\\define", "\\procedure", "\\function", "\\widget")) \
                 and not re.search(r"\)[ \t]*\S", stripped):
