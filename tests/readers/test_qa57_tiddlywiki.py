@@ -89,6 +89,9 @@ NOTES = {
     # Shapes a research wiki's tiddlers hold: a formula over lines, bold around a formula, a
     # callout macro given its passage, a link whose text holds brackets.
     "wiki/tiddlers/Covering number.tid": _COVERING,
+    # A tiddler that only shows another: a name of it.
+    "wiki/tiddlers/L2 penalty.tid": "title: L2 penalty\ntype: text/vnd.tiddlywiki\n\n"
+                                    "{{Weight decay}}\n",
     # A tiddler its writer keeps in Markdown.
     "wiki/tiddlers/Early stopping.tid": "title: Early stopping\ntype: text/x-markdown\n\n"
                                         "# Early stopping\n\nEarly stopping ends training "
@@ -173,3 +176,10 @@ def test_a_research_wikis_formulas_marks_and_callouts() -> None:
     assert "Bounds on it bound the generalization gap." in text, text
     assert ("https://example.org/nets", "Lecture [3.2] on nets") in {
         (x.target, x.label) for x in doc.links}, doc.links
+
+
+def test_a_tiddler_that_only_shows_another_is_a_name_of_it(kb: Any) -> None:
+    """"KL divergence" holding only `{{Relative entropy}}` was a page with no definition."""
+    doc = _read("wiki/tiddlers/L2 penalty.tid")
+    assert [(e.term, e.redirect) for e in doc.entries] == [("L2 penalty", "Weight decay")]
+    assert "L2 penalty" not in {c.label for c in kb.concepts()}

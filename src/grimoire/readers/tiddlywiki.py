@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from grimoire.model import VAULT_PAGE_REASON, Document, Entry
+from grimoire.model import VAULT_PAGE_REASON, Document, Entry, LinkKind
 from grimoire.names import normalize
 from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import decode
@@ -329,6 +329,14 @@ def _page_entry(parsed: markdown.Parsed, path: str, title: str) -> list[Entry]:
     if not parsed.blocks:
         return []  # a list a macro makes (`<<list-links filter:"[tag[x]]">>`), an empty page
     fields = markdown.front_entry_fields(parsed, path)
+    links = [x for b in parsed.blocks for x in b.links]
+    if len(links) == 1 and links[0].kind in (LinkKind.EMBED, LinkKind.WIKILINK) \
+            and not "".join(b.text for b in parsed.blocks).strip():
+        # `{{Relative entropy}}` and nothing else in "KL divergence": the page shown under
+        # another title, a name of it (as a redirect note is in a vault)
+        fields["redirect"] = links[0].target
+        return [markdown.entry_from_blocks(title, parsed.blocks,
+                                           markdown.whole_span(parsed, path), **fields)]
     entry = markdown.entry_from_blocks(title, parsed.blocks, markdown.whole_span(parsed, path),
                                        **fields)
     first = next((b for b in parsed.blocks if b.kind == "text"), None)
