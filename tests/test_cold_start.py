@@ -235,7 +235,8 @@ def test_each_format_of_the_registry_is_its_readers_module() -> None:
         assert known.sniff is None or known.sniff is reader.sniff, known.module
     assert [f.name for f in readers.FORMATS] == ["pdf", "notebook", "org", "obsidian",
                                                  "markdown", "mediawiki", "glossary", "rst",
-                                                 "latex", "typst", "asciidoc", "html", "text"]
+                                                 "latex", "typst", "asciidoc", "tiddlywiki", "html",
+                                                 "text"]
 
 
 @pytest.mark.sqlite_only(reason="another process opens the database by its file path")

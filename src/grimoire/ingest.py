@@ -400,6 +400,8 @@ ATTACHMENT_EXTENSIONS = frozenset({
 # subtitle's duration no part number; a Typst import of named heading functions only, a table's
 # `[---]` cell no heading underline; JSON data and TensorFlow's checkpoint state in files of no
 # extension, a Play app's views and routes no notes (read57).
+# 69 (also): AsciiDoc `include::` a link, header and CSV/DSV tables as tables, `<<page#id>>` a link,
+# a file of only `{{ toc }}` no note; TiddlyWiki `.tid` tiddlers read (qa57).
 READ_VERSION = b"grimoire-read-69\x00"
 METADATA_REASON = "a SOURCE or LICENSE file: metadata, not a note (--format reads it)"
 # Below this many files to read, a second worker costs more than it saves.

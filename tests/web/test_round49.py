@@ -96,7 +96,8 @@ def test_the_format_option_fits_80_columns() -> None:
         assert got.exit_code == 0, got.output
         assert max(map(len, got.output.splitlines())) <= 80, got.output
         assert "--format FORMAT" in got.output
-        assert "latex, typst, asciidoc, html, text." in " ".join(got.output.split()), got.output
+        shown = " ".join(got.output.split())
+        assert "latex, typst, asciidoc, tiddlywiki, html, text." in shown, got.output
     wrong = runner.invoke(main, ["search", "--format", "tex", "x", "--json"])
     assert wrong.exit_code == 2 and "'latex'" in wrong.output, wrong.output
 

@@ -72,6 +72,7 @@ FORMATS: tuple[Format, ...] = (
     Format("typst", "grimoire.readers.typst", (".typ",), sniff=sniffs.typst),
     Format("asciidoc", "grimoire.readers.asciidoc", (".adoc", ".asciidoc", ".asc", ".ad"),
            sniff=sniffs.asciidoc),
+    Format("tiddlywiki", "grimoire.readers.tiddlywiki", (".tid",), sniff=sniffs.tiddlywiki),
     Format("html", "grimoire.readers.html", (".html", ".htm", ".xhtml"), sniff=sniffs.html),
     Format("text", "grimoire.readers.text",
            (".txt", ".text", "", ".eml", ".mbox", ".mbx", ".ini", ".cfg", ".conf")),

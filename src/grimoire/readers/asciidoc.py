@@ -35,15 +35,16 @@ line for line (every span stays on its own line):
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from dataclasses import dataclass, field
 
-from grimoire.model import Document
+from grimoire.model import Document, Link, LinkKind, Span
 from grimoire.readers import markdown, sniffs
 from grimoire.readers.base import collapse, decode
 from grimoire.readers.conventions import names_no_concept, unnumbered
-from grimoire.readers.markdown._blocks import build_parser, parse
+from grimoire.readers.markdown._blocks import Block, build_parser, parse
 
 name = "asciidoc"
 extensions: tuple[str, ...] = (".adoc", ".asciidoc", ".asc", ".ad")
@@ -59,9 +60,16 @@ _KNOWN_STYLE = re.compile(r"[ \t]*(?:source|listing|literal|stem|latexmath|ascii
                           r"|verse|NOTE|TIP|IMPORTANT|WARNING|CAUTION)\b")
 _BLOCK_TITLE = re.compile(r"\.([^.\s].*)")
 # A table's `|===` may run on (`|======`, as wide as its source): its closing line is the same.
-_DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|[|!]={3,})[ \t]*")
+# `,===` and `:===` open a table of comma- or colon-separated values (`format=csv`, `dsv`).
+_DELIMITER = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,}|={4,}|\*{4,}|_{4,}|--|[|!,:]={3,})[ \t]*")
 # An include tag (`tag::name[]`, `end::name[]`) behind any language's comment mark (`# `).
 _TAG_LINE = re.compile(r"\S{0,4}[ \t]*(?:tag|end)::[^\s\[]*\[\][ \t]*(?:-->|\*/)?")
+# A file the note reads in: `include::chapters/attention.adoc[]` (its target, attributes unread).
+_INCLUDE = re.compile(r"include::([^\s\[]+)\[[^\]\n]*\][ \t]*")
+_NOTE_SUFFIXES = (".adoc", ".asciidoc", ".asc", ".ad")
+# A note of nothing but a template's placeholders (`{{ toc }}`, `{% include nav.html %}`):
+# progit's `book/toc.asc`, which a site generator fills in, was a concept "toc".
+_PLACEHOLDERS = re.compile(r"(?:\s*(?:\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}))+\s*")
 _MACRO_LINE = re.compile(r"[A-Za-z][\w-]*::[^\s\[]*\[.*\][ \t]*")
 _IMAGE_LINE = re.compile(r"image::([^\s\[]+)\[([^\]\n]*)\][ \t]*")
 _ADMONITION = re.compile(r"(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):[ \t]+(.*)")
@@ -135,6 +143,11 @@ class _State:
     lines: list[str] = field(default_factory=list)  # the note's lines, for a look ahead
     number: int = 0  # the line's index
     held: dict[int, str] = field(default_factory=dict)  # a term to write at a later line
+    header_option: bool = False  # the block attribute line asks for a table's header row
+    table_format: str = ""  # the next or open table's `format` ("csv", "dsv", "" its `|`s)
+    cols: int = 0  # the next or open table's columns as its `cols` attribute counts them
+    delimiter_at: int = -1  # the line a table's header delimiter row is written on
+    includes: list[tuple[int, str]] = field(default_factory=list)  # (line, file) read in
 
 
 def _inline(st: _State, text: str) -> str:
@@ -191,8 +204,12 @@ def _label(text: str) -> str:
 def _cross(m: re.Match[str]) -> str:
     target, text = m.group(1).strip(), (m.group(2) or "").strip()
     page = target.split("#", 1)[0]
-    if page.endswith((".adoc", ".asciidoc", ".asc", ".ad")):
+    if page.endswith(_NOTE_SUFFIXES):
         return f"[{text or _stem(page)}]({target})"
+    if "#" in target and page and " " not in page:
+        # `<<attention#scaled>>`: another page's section, its `.adoc` left out as Asciidoctor
+        # allows (round 56: with no text it read as nothing, and linked nowhere)
+        return f"[{text or _stem(page)}]({page}.adoc#{target.split('#', 1)[1]})"
     return text  # an anchor of the page (a section, a bibliography entry): its text or none
 
 
@@ -261,6 +278,44 @@ def _style(attributes: str) -> tuple[str, str]:
     return style, language
 
 
+def _table_options(attributes: str) -> tuple[bool, str, int]:
+    """A block attribute line's table options: whether it asks for a header row (`%header`,
+    `options="header"`), its `format` (`csv`, `dsv`, `tsv`) and its columns (`cols="1,2"`,
+    `cols="3*"`; 0 when it does not say)."""
+    header = bool(re.search(r"%header\b|\boptions=\"?[^\"\]]*\bheader\b", attributes))
+    m = re.search(r"\bformat=\"?(csv|dsv|tsv|psv)\b", attributes)
+    fmt = m.group(1) if m is not None and m.group(1) != "psv" else ""
+    cols = 0
+    if (m := re.search(r"\bcols=(?:\"([^\"]*)\"|'([^']*)'|(\d+))", attributes)) is not None:
+        value = m.group(1) if m.group(1) is not None else m.group(2) or m.group(3) or ""
+        if (times := re.fullmatch(r"[ \t]*(\d+)\*.*", value)) is not None:
+            cols = int(times.group(1))
+        elif value.strip().isdigit() and m.group(3) is not None:
+            cols = int(value)
+        elif value.strip():
+            cols = value.count(",") + value.count(";") + 1
+    return header, fmt, cols
+
+
+def _row_cells(st: _State, line: str) -> list[str]:
+    """A table line's cells, by the table's format: `|` (or `!`) before each cell, commas
+    (CSV, quoted as CSV quotes), colons (DSV) or tabs (TSV) between them."""
+    if st.table_format == "csv":
+        cells = next(csv.reader([line], skipinitialspace=True), [])
+    elif st.table_format == "tsv":
+        cells = line.split("\t")
+    elif st.table_format == "dsv":
+        cells = [c.replace("\\:", ":") for c in re.split(r"(?<!\\):", line)]
+    else:
+        return _cells(line, st.table[0])
+    return [c.strip().replace("|", "\\|") for c in cells]
+
+
+def _row_start(st: _State, line: str) -> bool:
+    """Whether a table line opens a row: every line of a CSV or DSV table does."""
+    return bool(st.table_format) or line.startswith(st.table[0])
+
+
 def _cells(line: str, separator: str) -> list[str]:
     """A table line's cells, each cell's format (`2+`, `a`, `^.^`) dropped."""
     cells = re.split(r"(?:^|(?<=\s))(?:[\d.+*]*[<^>]?(?:\.[<^>])?[adehlmsv]?)?"
@@ -273,32 +328,58 @@ def _table_line(st: _State, stripped: str) -> str:
     a blank one (Asciidoctor's header), the blank line its delimiter row and each later row on
     a line of its own; else its cells parted by `|` (a row over lines, no header)."""
     if stripped == st.table:
-        st.table, st.columns = "", 0
+        st.table, st.columns, st.table_format, st.cols = "", 0, "", 0
         return ""
     if stripped.startswith("//"):
         return ""
+    if st.number == st.delimiter_at:  # the header row was written on the table's first line
+        st.delimiter_at = -1
+        return "|" + " --- |" * st.columns
     if not stripped:
         if st.columns > 0 and not st.body:
             st.body = True
             return "|" + " --- |" * st.columns
         st.columns = 0  # a blank line ends a Markdown table: the rows below read as text
         return ""
-    cells = _cells(stripped, st.table[0])
+    cells = _row_cells(st, stripped)
     if not st.started_table:
         st.started_table = True
         following = st.lines[st.number + 1].strip() if st.number + 1 < len(st.lines) else ""
-        if stripped.startswith(st.table[0]) and not following and len(cells) > 1:
+        if _row_start(st, stripped) and not following \
+                and (len(cells) > 1 or (st.header_option and cells)):
             st.columns, st.body = len(cells), False
             return "| " + " | ".join(_inline(st, c) for c in cells) + " |"
-    if st.columns > 0 and st.body and stripped.startswith(st.table[0]):
+    if st.columns > 0 and st.body and _row_start(st, stripped):
         return "| " + " | ".join(_inline(st, c) for c in cells) + " |"
-    return _inline(st, " | ".join(cells))
+    return _inline(st, " | ".join(c for c in cells if c))
+
+
+def _open_table(st: _State, delimiter: str) -> str:
+    """A table's opening line: empty, or its header row when the note asks for one
+    (`[%header]`, `options="header"`) and the rows follow it with no blank line between (no
+    line is left for Markdown's delimiter row: the header is written here, one line up, and
+    the delimiter row on the header's own line)."""
+    st.table, st.columns, st.started_table = delimiter, 0, False
+    st.table_format = {",": "csv", ":": "dsv"}.get(delimiter[0], st.table_format)
+    if not st.header_option or st.number + 2 >= len(st.lines):
+        return ""
+    first, after = st.lines[st.number + 1].strip(), st.lines[st.number + 2].strip()
+    if not first or not after or after == delimiter or not _row_start(st, first) \
+            or first.startswith("//"):
+        return ""  # no row, or a blank line under it: the header Asciidoctor finds anyway
+    cells = _row_cells(st, first)
+    if not cells or (st.cols and len(cells) != st.cols):
+        return ""  # a row's cells over lines (`cols="2"`, a cell a line): no Markdown table
+    st.columns, st.body, st.started_table, st.delimiter_at = len(cells), True, True, st.number + 1
+    return "| " + " | ".join(_inline(st, c) for c in cells) + " |"
 
 
 def _open(st: _State, delimiter: str) -> str:
     """The line a block's opening delimiter becomes."""
     style, st.style = st.style, ""
     language, st.language = st.language, ""
+    if delimiter[0] not in "|!,:":  # a table's options are for a table only
+        st.header_option, st.table_format, st.cols = False, "", 0
     if delimiter.startswith("/"):
         st.verbatim, st.kind = delimiter, "comment"
         return ""
@@ -313,9 +394,10 @@ def _open(st: _State, delimiter: str) -> str:
             or style in ("source", "listing", "literal"):  # an open block styled so too
         st.verbatim, st.kind = delimiter, "code"
         return "```" + language
-    if delimiter[0] in "|!":  # `|===` (or longer), `!===` in a cell
-        st.table, st.columns, st.started_table = delimiter, 0, False
-        return ""
+    if delimiter[0] in "|!,:":  # `|===` (or longer), `!===` in a cell, `,===` CSV, `:===` DSV
+        opened = _open_table(st, delimiter)
+        st.header_option = False
+        return opened
     return ""  # example, sidebar, open, quote, admonition blocks: their text is read
 
 
@@ -401,6 +483,7 @@ def _line(st: _State, line: str) -> str:
     if (m := _BLOCK_ATTRIBUTES.fullmatch(stripped)) is not None \
             and (not line[0].isspace() or _KNOWN_STYLE.match(m.group(1))):
         st.style, st.language = _style(m.group(1))
+        st.header_option, st.table_format, st.cols = _table_options(m.group(1))
         return ""
     if (m := _HEADING.fullmatch(line)) is not None:
         level, title = len(m.group(1)), _inline(st, m.group(2))
@@ -412,6 +495,9 @@ def _line(st: _State, line: str) -> str:
     st.started = True
     if (m := _IMAGE_LINE.fullmatch(stripped)) is not None:
         return f"{st.indent}![{_label(m.group(2))}]({m.group(1)})"
+    if (m := _INCLUDE.fullmatch(stripped)) is not None:
+        _include(st, m.group(1))
+        return ""
     if _MACRO_LINE.fullmatch(stripped) or _TAG_LINE.fullmatch(stripped):
         return ""  # include::, ifdef::, endif::, toc::, video::, tag:: and the like
     if (m := _BLOCK_TITLE.fullmatch(stripped)) is not None and not line[0].isspace():
@@ -436,6 +522,29 @@ def _line(st: _State, line: str) -> str:
     if text.startswith("#"):
         text = "\\" + text  # text (`# of merges`), no Markdown heading or tag
     return st.indent + text
+
+
+def _include(st: _State, target: str) -> None:
+    """Keep a note `include::`d for a link: a book's chapter reads its sections in, and its
+    page links to each (round 56, qa56: the book's 13 chapters linked none of their sections)."""
+    if "{" in target:
+        target = _REFERENCE.sub(lambda m: st.attributes.get(m.group(1), m.group()), target)
+    if "{" in target or "://" in target or not target.lower().endswith(_NOTE_SUFFIXES):
+        return  # an attribute the note does not set, a URL, code or data read into a block
+    st.includes.append((st.number + 1, target))
+
+
+def _with_includes(parsed_blocks: list[Block], includes: list[tuple[int, str]],
+                   path: str) -> None:
+    """Each file read in as a link of the block at or above its line (the first when none)."""
+    for line, target in includes:
+        at = [b for b in parsed_blocks if b.units and b.units[0][0] <= line]
+        block = at[-1] if at else next((b for b in parsed_blocks if b.units), None)
+        if block is None:
+            continue
+        name = target.rstrip("/").rsplit("/", 1)[-1]
+        block.links.append(Link(name, LinkKind.MARKDOWN, Span(path, line, line),
+                                href=target if target != name else None))
 
 
 def _definition_line(st: _State) -> int:
@@ -484,12 +593,18 @@ def _antora_partial(path: str) -> bool:
 
 def to_markdown(text: str) -> tuple[str, str]:
     """The note written in Markdown, line for line, and its document title ("" if none)."""
+    markdown_text, title, _ = _converted(text)
+    return markdown_text, title
+
+
+def _converted(text: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """The note in Markdown, its title and the AsciiDoc files it reads in (line, target)."""
     st = _State(lines=text.split("\n"))
     out = []
     for number, line in enumerate(st.lines):
         st.number = number
         out.append(_line(st, line))
-    return "\n".join(out), st.title
+    return "\n".join(out), st.title, st.includes
 
 
 def read(data: bytes, path: str) -> list[Document]:
@@ -498,8 +613,11 @@ def read(data: bytes, path: str) -> list[Document]:
         return []  # a key, signature or certificate armored as `.asc`: no note, its key no text
     if _antora_nav(path):
         return []  # a site's menu of its pages: its lines were a concept "nav", cited by ask
-    text, title = to_markdown(source)
+    if _PLACEHOLDERS.fullmatch(source):
+        return []  # a template's slot (`{{ toc }}`) a site generator fills: no note
+    text, title, includes = _converted(source)
     parsed = parse(text, path, _MD)
+    _with_includes(parsed.blocks, includes, path)
     if title:
         parsed.front.meta = {"title": title, **parsed.front.meta}
     title = markdown.title_of(parsed, path, any_heading=True)  # a chapter opens at `==`

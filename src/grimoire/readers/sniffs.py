@@ -47,6 +47,11 @@ def asciidoc(head: str, path: str) -> bool:
         and not head.lstrip().startswith("-----BEGIN ")
 
 
+def tiddlywiki(head: str, path: str) -> bool:
+    """A `.tid` file: a tiddler's `name: value` fields, then its text."""
+    return suffix_of(path).lower() == ".tid"
+
+
 def org(head: str, path: str) -> bool:
     """`#+TITLE:`-style keywords together with Org headings, links or drawers."""
     keywords = len(_ORG_KEYWORD.findall(head))
