@@ -35,6 +35,10 @@ if [ "$have" != "$want ${1:-compiled}" ] && [ "$have" != "$want compiled" ]; the
     compile=--compile-bytecode
     [ "${1:-}" = --no-compile ] && compile=
     .venv/bin/uv pip install --quiet --python .venv/bin/python $compile -e ".[dev]"
+    # uv compiles only when it installs something: a `--no-compile` venv asked for bytecode.
+    if [ -n "$compile" ] && [ "$have" = "$want --no-compile" ]; then
+      .venv/bin/python -m compileall -q -j0 .venv/lib/python*/site-packages >/dev/null || true
+    fi
   else
     if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
       "$PYTHON" -m pip --python .venv/bin/python install --quiet --upgrade pip 2>/dev/null \
