@@ -435,6 +435,31 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         Path(collected).touch()
 
 
+# Each file's time (its tests' set-up, call and tear-down, the session fixtures it was first to
+# ask for among them), listed after `--durations`' tests when a run asks for those (scripts/
+# test.sh: the 15 slowest files of each pass, beside its 15 slowest tests): a module's many
+# short tests can cost more than the slowest test, and only a file's total shows it.
+_FILE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    module = report.nodeid.split("::", 1)[0]
+    _FILE_SECONDS[module] = _FILE_SECONDS.get(module, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    count = config.getoption("durations", None)
+    if not count or not _FILE_SECONDS:
+        return
+    slowest = sorted(_FILE_SECONDS.items(), key=lambda kv: -kv[1])
+    if count > 0:
+        slowest = slowest[:count]
+    terminalreporter.write_sep("=", f"slowest {len(slowest)} files (set-up, call, tear-down)")
+    for module, seconds in slowest:
+        terminalreporter.write_line(f"{seconds:9.2f}s {module}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): about SQLite itself (its file, its locking, a path"
