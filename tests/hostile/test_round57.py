@@ -155,3 +155,36 @@ def test_a_part_whose_rollback_is_refused_ends_the_whole_write_and_refuses_the_r
         assert _paths(db) == {"dropout.md", "adam.md"}
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.sqlite_only(reason="SQLite's log index beside the file, another process writing")
+def test_a_held_log_is_let_go_once_the_process_has_closed_the_store(tmp_path: Path) -> None:
+    """review57b: the hold on the log (above) lasted until the process ended: with every store
+    of the process closed, its later closes of the file left NAME-wal whole, and no other
+    process could lock the file alone (`grimoire check`'s repair, a backup: "database is
+    locked") while, say, the Python session that saw the stale index lived on. It is let go
+    once the process's last store of the file has closed."""
+    notes = write_notes(tmp_path / "notes", NOTES)
+    more = write_notes(tmp_path / "more", LORA)
+    db = tmp_path / "kb.db"
+    kb = grimoire.open(db)
+    try:
+        kb.ingest([notes], embed=False)
+        Path(f"{db}-shm").unlink()
+        _other_process_ingests(db, more)
+        (notes / "adam.md").unlink()
+        with pytest.raises(StoreError, match=r"kb\.db-shm, the index of its log"):
+            kb.ingest([notes], embed=False)
+    finally:
+        kb.close()
+    assert Path(f"{db}-wal").stat().st_size  # held at that close: lora.md's commits in it
+    with grimoire.open(db) as again:
+        assert again.search("LoRA small matrices", mode="lexical")
+    assert not Path(f"{db}-wal").exists()  # 3f6e264f: held, every later close left it
+    alone = subprocess.run(
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         "c = sqlite3.connect(sys.argv[1], timeout=0)\n"
+         "print(c.execute('PRAGMA journal_mode = DELETE').fetchone()[0])", str(db)],
+        capture_output=True, text=True, timeout=120)
+    assert alone.stdout.strip() == "delete", alone.stderr  # 3f6e264f: "database is locked"
+    assert _paths(db) == {"dropout.md", "adam.md", "lora.md"}

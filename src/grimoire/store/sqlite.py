@@ -1816,6 +1816,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._unclosed()  # `_let_go`, once
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
+        if self._opened_as is not None:
+            with _MAPPED_LOCK:
+                last = self._opened_as not in _MAPPED
+            if last:  # no store of this process maps the stale index any more
+                _wal_index.let_log_go(self._opened_as)
         self._carry_checks(before)
 
     def _log_index_replaced(self) -> str | None:
