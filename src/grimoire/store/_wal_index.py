@@ -121,9 +121,10 @@ def let_log_go(key: tuple[int, int]) -> None:
     """Drop the hold `hold_log` took on the file (device, inode) `key`, once this process has
     no connection left to it that could fold the log by a stale index: a connection opened
     since maps NAME-shm as it is now. Held to the process's end, it kept every later close
-    of this process from folding the log, and made the exclusive lock of `grimoire check`'s
-    repair and of a backup fail in any process, with every store of this one closed
-    (review57b). Unlocked, not closed (closing drops this process's other locks on it)."""
+    of this process from folding the log, and every other process's exclusive lock on the
+    file fail (a change of journal mode, the swap of `grimoire check`'s repair), with every
+    store of this one closed (review57b). Unlocked, not closed (closing drops this process's
+    other locks on it)."""
     fd = _HELD.pop(key, None)
     if fd is None:
         return
