@@ -10,6 +10,7 @@ backup would have lost every write since it) while nothing was lost.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import struct
@@ -114,3 +115,20 @@ def hold_log(path: str) -> bool:
     else:
         _HELD[key] = fd
     return True
+
+
+def let_log_go(key: tuple[int, int]) -> None:
+    """Drop the hold `hold_log` took on the file (device, inode) `key`, once this process has
+    no connection left to it that could fold the log by a stale index: a connection opened
+    since maps NAME-shm as it is now. Held to the process's end, it kept every later close
+    of this process from folding the log, and every other process's exclusive lock on the
+    file fail (a change of journal mode, the swap of `grimoire check`'s repair), with every
+    store of this one closed (review57b). Unlocked, not closed (closing drops this process's
+    other locks on it)."""
+    fd = _HELD.pop(key, None)
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _FLOCK.pack(fcntl.F_UNLCK, os.SEEK_SET,
+                                                       _SHARED_FIRST, _SHARED_SIZE, 0))
+    _KEPT.append(fd)

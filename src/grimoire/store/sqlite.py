@@ -1126,10 +1126,13 @@ def _mapped_index(opened_as: tuple[int, int], now: tuple[int, int] | None, *,
         return entry[0]  # type: ignore[no-any-return]
 
 
-def _let_go(file: str, opened_as: tuple[int, int] | None, record: list[Any]) -> None:
+def _let_go(file: str, opened_as: tuple[int, int] | None, mapped: list[Any]) -> None:
     """A store's last word on its file (`close`, or Python's end with it open): its log held
-    when its index is stale (`_hold_if_stale`), and one store fewer holds the file."""
-    _hold_if_stale(file, opened_as, record)
+    when its index is stale (`_hold_if_stale`), and one store fewer holds the file. `mapped`:
+    the record's -shm alone (`_hold_if_stale`), not its connection: held by this finalizer,
+    a store dropped without `close` kept its connection (its descriptors and SQLite's lock)
+    one garbage collection longer (the connection is in a cycle of its own; review57b)."""
+    _hold_if_stale(file, opened_as, [None, mapped])
     if opened_as is None:
         return
     with _MAPPED_LOCK:
@@ -1143,20 +1146,22 @@ def _let_go(file: str, opened_as: tuple[int, int] | None, record: list[Any]) -> 
 def _hold_if_stale(file: str, opened_as: tuple[int, int] | None, record: list[Any],
                    conn: sqlite3.Connection | None = None) -> bool:
     """Whether NAME-shm is no longer the one `record` holds (the connection it was taken
-    for, then the device and inode of the -shm its process maps), holding the log then
-    (`hold_log`); with `conn`, a connection other than the record's is recorded anew. False
-    for a store in memory and a file moved away (said elsewhere)."""
+    for, then a list of the device and inode of the -shm its process maps), holding the log
+    then (`hold_log`); with `conn`, a connection other than the record's is recorded anew.
+    False for a store in memory and a file moved away (said elsewhere)."""
     if opened_as is None:
         return False
     try:
         now: tuple[int, int] | None = _file_id(f"{file}-shm")
     except OSError:
         now = None
-    if conn is not None and (record[0] is not conn or record[1] is None):
-        record[:] = [conn, _mapped_index(opened_as, now, joining=record[0] is None)]
-        if record[1] == now:
+    mapped = record[1]
+    if conn is not None and (record[0] is not conn or mapped[0] is None):
+        mapped[0] = _mapped_index(opened_as, now, joining=record[0] is None)
+        record[0] = conn
+        if mapped[0] == now:
             return False
-    if record[1] is None or now == record[1] or _replaced(file, opened_as) or not Path(
+    if mapped[0] is None or now == mapped[0] or _replaced(file, opened_as) or not Path(
             file).exists():
         return False
     _wal_index.hold_log(file)
@@ -1249,14 +1254,14 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         # the whole (`_part`): every later write is refused until the outermost ends.
         self._depth = 0
         self._ended_under: str | None = None
-        # The connection of the last write and its NAME-shm's device and inode then
-        # (`_log_index_replaced`).
-        self._log_index: list[Any] = [None, None]
+        # The connection of the last write and (in a list of its own, the finalizer's below)
+        # its NAME-shm's device and inode then (`_log_index_replaced`).
+        self._log_index: list[Any] = [None, [None]]
         self._log_index_replaced()  # recorded as opened
         # A store let go without `close` (a process ending with it open): its connection is
         # closed by Python, whose close would fold the log by a stale index (`close`).
         self._unclosed = weakref.finalize(self, _let_go, self._file, self._opened_as,
-                                          self._log_index)
+                                          self._log_index[1])
         self._io_seen: tuple[BaseException, StoreError | None] | None = None
 
     # -- transactions ---------------------------------------------------------------------
@@ -1816,6 +1821,11 @@ class SQLiteStore(ConceptSQL, SearchSQL, AskSQL, ResolveStateSQL, NameLogSQL):
         self._unclosed()  # `_let_go`, once
         before = self._state_if_checked()
         self.conn.close()  # the last to close folds the log into the file: a write too
+        if self._opened_as is not None:
+            with _MAPPED_LOCK:
+                last = self._opened_as not in _MAPPED
+            if last:  # no store of this process maps the stale index any more
+                _wal_index.let_log_go(self._opened_as)
         self._carry_checks(before)
 
     def _log_index_replaced(self) -> str | None:
