@@ -1,0 +1,87 @@
+"""Round 57 (review57a): read57's rules tried on notes they were not written for: Czech
+remarks that open like a definition, an English "twin" that is a lecture's number, a tag of
+no letter before a title, a Beamer part whose topic opens like a unit. Readers called
+directly (no store), on notes written here in this test's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from grimoire import readers
+from grimoire.readers.latex import _SUB_NUMBER
+from grimoire.readers.sections import defines
+
+
+@pytest.mark.no_store
+def test_a_czech_remark_is_no_definition_of_the_heading_above_it() -> None:
+    # the copula of a remark ("it is important to ...", "one has to ...", "there are two
+    # ways ..."), a clause with a pointer or a verb before "kde"/"který" (here is the place
+    # where, we have a graph where, then we use the algorithm that) define nothing, as their
+    # English words do not
+    for lead in ("Je důležité si uvědomit, že krok učení mění rychlost.",
+                 "Je potřeba nejdřív načíst soubor s daty.",
+                 "Jsou dva způsoby, jak ztrátu spočítat.",
+                 "Je v grafu vždy alespoň jeden list.",
+                 "Zde je místo, kde se počítá derivace.",
+                 "Máme graf, kde hledáme nejkratší cestu.",
+                 "Pak použijeme algoritmus, který jsme viděli minule.",
+                 "Tento odstavec, který čtete, je ukázka."):
+        assert not defines("Gradientní sestup", lead), lead
+    # the definitions read57 read stay definitions
+    for lead in ("Je rozdělení vrcholů grafu na dvě části.",
+                 "Je to funkce, která každému vstupu přiřadí číslo.",
+                 "Lineární kód je takový kód, kde součet dvou slov je opět slovo.",
+                 "Číslo, které omezuje, kolik hranou proteče."):
+        assert defines("Řez", lead), lead
+    note = ("# Zápisky\n\n## Čtvrtek 3. října\n\nJe důležité přijít včas, protože začínáme"
+            " písemkou.\n\n## Implementace v Pythonu\n\nJe potřeba nejdřív načíst data ze"
+            " souboru.\n")
+    terms = [e.term for e in readers.read_file("markdown", note.encode(), "zapisky.md")[0].entries]
+    assert terms == ["Zápisky"], terms
+    note = note.replace("Je potřeba nejdřív", "Je rutina, která umí")
+    terms = [e.term for e in readers.read_file("markdown", note.encode(), "zapisky.md")[0].entries]
+    assert "Implementace v Pythonu" in terms and "Čtvrtek 3. října" not in terms, terms
+
+
+def _entry(title: str, body: str) -> tuple[str, tuple[str, ...]]:
+    note = f'---\ntitle: "{title}"\n---\n\n{body}\n'
+    entry = readers.read_file("markdown", note.encode(), "_posts/2022-01-01-p.md")[0].entries[0]
+    return entry.term, entry.aliases
+
+
+@pytest.mark.no_store
+def test_a_lectures_number_in_brackets_is_no_english_name() -> None:
+    # "Gradient descent (Lecture 3)" in Chinese: "Lecture 3" named every course's third
+    # lecture, one name of many notes
+    for title in ("梯度下降 (Lecture 3)", "线性回归（Part II）", "Линейная регрессия (Week 2)"):
+        term, aliases = _entry(title, "Notes of the lecture.")
+        assert not any(a.split()[0] in ("Lecture", "Part", "Week") for a in aliases), aliases
+        assert term.split()[0] not in ("Lecture", "Part", "Week"), term
+    # an English name of several words is still one
+    assert "Gradient Descent" in _entry("경사하강법(Gradient Descent)", "Notes.")[1]
+    assert "Word2Vec Skip Gram" in _entry("词向量 (Word2Vec Skip Gram)", "Notes.")[1]
+
+
+@pytest.mark.no_store
+def test_a_tag_of_no_letter_before_a_title_stays_in_its_name() -> None:
+    # "[0, 1]" is the interval a min-max scaling maps into, "[ ]" a task's box: no category
+    for title in ("[0, 1] Normalization", "[ ] Gradient clipping"):
+        assert _entry(title, "Scaling each feature.")[0] == title
+    # a category is dropped as read57 made it
+    assert _entry("[ML] Gradient clipping", "Capping the norm.")[0] == "Gradient clipping"
+
+
+@pytest.mark.no_store
+def test_a_beamer_parts_topic_that_opens_like_a_unit_is_still_a_part() -> None:
+    # read57's quantities ("1.5 hours", "7.5 ECTS") caught topics: "MS COCO", "X-ray",
+    # "H-infinity", "Points and Lines"
+    for part in ("3.2 MS COCO", "1.2 X-ray Imaging", "3.1 H-infinity Control",
+                 "4.1 Points and Lines", "2.3 Units and Dimensions", "1.4 Times Series"):
+        assert _SUB_NUMBER.match(part) is not None, part
+    for quantity in ("1.5 hours, room 204", "2.5 Hours", "7.5 ECTS", "1.5 h", "2.5 credits"):
+        assert _SUB_NUMBER.match(quantity) is None, quantity
+    deck = ("\\documentclass{beamer}\n\\title{3. Detection}\n\\subtitle{3.2 MS COCO}\n"
+            "\\begin{document}\n\\maketitle\n\\begin{frame}{Annotations}\nEach image has"
+            " boxes and masks.\n\\end{frame}\n\\end{document}\n")
+    doc = readers.read_file("latex", deck.encode(), "course/L3.2.tex")[0]
+    assert doc.title == "MS COCO", doc.title
