@@ -86,3 +86,13 @@ def test_a_beamer_parts_topic_that_opens_like_a_unit_is_still_a_part() -> None:
             " boxes and masks.\n\\end{frame}\n\\end{document}\n")
     doc = readers.read_file("latex", deck.encode(), "course/L3.2.tex")[0]
     assert doc.title == "MS COCO", doc.title
+
+
+@pytest.mark.no_store
+def test_brackets_nested_past_pythons_limit_are_no_failure_to_tell_a_format() -> None:
+    # read57's JSON test parsed a `.txt` file opening on "[": nested 100,000 deep, the parse
+    # raised RecursionError, and ingest failed the file ("could not tell the format")
+    data = b"[" * 100_000 + b"]" * 100_000
+    assert readers.not_a_note("notes/brackets.txt", data, data[:16384].decode()) is None
+    data = b'{"a": ' * 100_000 + b"1" + b"}" * 100_000
+    assert readers.not_a_note("notes/objects", data, data[:16384].decode()) is None
