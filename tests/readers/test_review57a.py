@@ -58,6 +58,9 @@ def test_a_lectures_number_in_brackets_is_no_english_name() -> None:
         term, aliases = _entry(title, "Notes of the lecture.")
         assert not any(a.split()[0] in ("Lecture", "Part", "Week") for a in aliases), aliases
         assert term.split()[0] not in ("Lecture", "Part", "Week"), term
+    # nor is a part of a page in English, which every such post would share
+    for title in ("核心思想 (Main Idea)", "相关工作 (Related Work)"):
+        assert _entry(title, "Notes.")[1] in ((), (title,)), title
     # an English name of several words is still one
     assert "Gradient Descent" in _entry("경사하강법(Gradient Descent)", "Notes.")[1]
     assert "Word2Vec Skip Gram" in _entry("词向量 (Word2Vec Skip Gram)", "Notes.")[1]

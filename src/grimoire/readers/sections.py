@@ -1826,7 +1826,9 @@ def _english_twin(term: str) -> str | None:
     # so titled had the alias "Lecture 3" of another course's note)
     if any(w.isdigit() or _ROMAN.fullmatch(w) for w in m["twin"].split()[1:]):
         return None
-    return m["twin"]
+    # nor a part of a page in English ("核心思想 (Main Idea)", "相关工作 (Related Work)"): a
+    # name every such post would share
+    return None if is_generic_heading(m["twin"]) else m["twin"]
 
 
 _ROMAN = re.compile(r"[IVX]{1,5}")
