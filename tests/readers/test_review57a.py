@@ -71,6 +71,9 @@ def test_a_tag_of_no_letter_before_a_title_stays_in_its_name() -> None:
     # "[0, 1]" is the interval a min-max scaling maps into, "[ ]" a task's box: no category
     for title in ("[0, 1] Normalization", "[ ] Gradient clipping"):
         assert _entry(title, "Scaling each feature.")[0] == title
+    # nor before a part of a course: "Introduction" alone would be every course's
+    for title in ("[Lecture 1] Introduction", "[CS231n] Overview", "[ML] Summary"):
+        assert _entry(title, "The first lecture of the course.")[0] == title
     # a category is dropped as read57 made it
     assert _entry("[ML] Gradient clipping", "Capping the norm.")[0] == "Gradient clipping"
 

@@ -1764,9 +1764,13 @@ def clean_names(doc: Document) -> Document:
                 and (tag := _CATEGORY_TAG.match(term)) is not None \
                 and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS \
                 and _HAS_LETTER.search(tag["tag"]) is not None \
-                and _HAS_LETTER.search(term, tag.end()) is not None:
+                and _HAS_LETTER.search(term, tag.end()) is not None \
+                and not is_generic_title(rest := bare_name(term[tag.end():])) \
+                and not is_generic_heading(rest):
             # (a rest of no letter, "[Programmers] 2016", a problem named by its number, keeps
-            # its tag: "2016" alone would be a year)
+            # its tag: "2016" alone would be a year; so does a part of a course, "[Lecture 1]
+            # Introduction", "[ML] Summary": "Introduction" alone would be every course's,
+            # review57a)
             term = term[tag.end():]
         term = bare_name(term)
         if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
