@@ -5,11 +5,15 @@ directly (no store), on notes written here in this test's own words."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from grimoire import readers
+from grimoire.errors import NotFound
 from grimoire.readers.latex import _SUB_NUMBER
 from grimoire.readers.sections import defines
+from tests.conftest import ingested, write_notes
 
 
 @pytest.mark.no_store
@@ -102,3 +106,35 @@ def test_brackets_nested_past_pythons_limit_are_no_failure_to_tell_a_format() ->
     assert readers.not_a_note("notes/brackets.txt", data, data[:16384].decode()) is None
     data = b'{"a": ' * 100_000 + b"1" + b"}" * 100_000
     assert readers.not_a_note("notes/objects", data, data[:16384].decode()) is None
+
+
+def test_read57s_names_and_skips_in_a_store(tmp_path: Path) -> None:
+    # on the engine the suite runs (GRIMOIRE_TEST_STORE=postgres too): a Korean post found by
+    # its English name, two courses' "... (Lecture 3)" notes two concepts (no shared name
+    # "Lecture 3"), two courses' "[Lecture 1] Introduction" no concept "Introduction", a JSON
+    # data file skipped, brackets nested past Python's limit read
+    notes = write_notes(tmp_path / "notes", {
+        "blog/_posts/2021-03-01-gd.md": '---\ntitle: "[Deep Learning] 경사하강법(Gradient'
+                                        ' Descent)"\n---\n\n경사하강법은 손실을 줄이는 방법이다.\n',
+        "zh/gd.md": "# 梯度下降 (Lecture 3)\n\n梯度下降是一种优化方法。\n",
+        "zh2/regression.md": "# 线性回归 (Lecture 3)\n\n线性回归假设输入与输出之间是线性关系。\n",
+        "cs231n/_posts/2020-01-01-intro.md": '---\ntitle: "[Lecture 1] Introduction"\n---\n\n'
+                                             "Image classification and its datasets.\n",
+        "cs224n/_posts/2020-01-01-intro.md": '---\ntitle: "[Lecture 1] Introduction"\n---\n\n'
+                                             "Word vectors and their uses.\n",
+        "data/summoner": '{"id": 7, "name": "x", "level": 30}',
+    })
+    (notes / "data" / "brackets.txt").write_bytes(b"[" * 50_000 + b"]" * 50_000)
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        post = kb.concept("Gradient Descent")
+        assert [e.entry.span.path for e in post.entries] == [
+            str(notes / "blog/_posts/2021-03-01-gd.md")], post.entries
+        with pytest.raises(NotFound):
+            kb.concept("Lecture 3")
+        for name in ("梯度下降 (Lecture 3)", "线性回归 (Lecture 3)"):
+            assert [e.entry.aliases for e in kb.concept(name).entries] == [()], name
+        labels = {c.label for c in kb.concepts()}
+        assert "Introduction" not in labels, labels
+        status = {Path(s.path).name: (s.status, s.reason or "") for s in kb.sources()}
+        assert status["summoner"][0] == "skipped" and "JSON" in status["summoner"][1], status
+        assert status["brackets.txt"][0] != "failed", status
