@@ -138,3 +138,16 @@ def test_read57s_names_and_skips_in_a_store(tmp_path: Path) -> None:
         status = {Path(s.path).name: (s.status, s.reason or "") for s in kb.sources()}
         assert status["summoner"][0] == "skipped" and "JSON" in status["summoner"][1], status
         assert status["brackets.txt"][0] != "failed", status
+
+
+def test_a_note_titled_resume_is_a_concept_with_its_links(tmp_path: Path) -> None:
+    # read57 made French's "Résumé" (summary) a part of a page: English's résumé, a CV,
+    # titled so in a personal vault, was no concept, and the link to it resolved to nothing
+    notes = write_notes(tmp_path / "notes", {
+        "Résumé.md": "# Résumé\n\nMy résumé lists the projects I worked on.\n",
+        "Job search.md": "# Job search\n\nJob search is applying for roles; keep the"
+                         " [[Résumé]] current.\n",
+    })
+    with ingested(tmp_path / "kb.db", notes, embed=False) as kb:
+        assert [(m.concept, m.status) for m in kb.backlinks("Résumé")] == [
+            ("Job search", "resolved")]
