@@ -777,7 +777,9 @@ def _data_file(data: bytes, head: str) -> str | None:
     if opening in ("{", "[") and len(data) <= _JSON_BYTES:
         try:
             value = json.loads(data.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # (RecursionError: brackets nested past Python's limit, "[[[[...", which failed
+            # the file as "could not tell the format" where main read it; review57a)
             return None
         # (a list of numbers or words, "[1, 2, 3]", could be a note's one line; a JSON
         # object, or a list of objects or lists, is a program's)

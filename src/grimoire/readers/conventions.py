@@ -135,8 +135,9 @@ _PAGE_PARTS = frozenset(
         "überblick", "übersicht", "ueberblick", "uebersicht", "einfuehrung",
         "ejercicios", "conclusión y trabajo futuro", "introdução", "exemplo",
         "exemplos", "conclusão", "resumo", "referências", "exercícios",
-        "résumé", "références", "exemples", "exercices", "remarques",
-        "remarque",
+        "références", "exemples", "exercices", "remarques", "remarque",
+        # (not French's "résumé", summary: English's résumé is a note of its own, a CV, and
+        # was lost with its links; review57a)
     }
     | _SEE_ALSO_HEADINGS
 )

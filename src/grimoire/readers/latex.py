@@ -1230,9 +1230,11 @@ _PART_NUMBER = re.compile(r"\s*(\d{1,3})\.?\s+(?=\D)")  # a title's: "1. ", "4 "
 _SUB_NUMBER = re.compile(r"\s*(\d{1,3})\.\d{1,3}[a-z]?\.?\s+(?=\D)"  # "1.2. ", "1.3a. ", "3.11 "
                          # ... not a quantity: "1.5 hours, room 204" under "1 Optimization"
                          # is how long the lecture takes (review56a's lead, read57)
-                         r"(?!(?i:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|days?|weeks?"
-                         r"|months?|years?|credits?|points?|pts|ects|units?|gb|mb|kb|ms|x"
-                         r"|times|percent)\b|%)")
+                         r"(?!(?:(?i:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?"
+                         r"|months?|years?|credits?|ects|percent)|points?|pts|units?|times"
+                         r"|h|gb|mb|kb|ms|x)(?![\w-])|%)")
+# (a symbol or a plural lower case only, and no word going on after a hyphen: "3.2 MS COCO",
+# "1.2 X-ray Imaging", "3.1 H-infinity Control", "4.1 Points and Lines" are parts; review57a)
 
 
 def _named_by_subtitle(parsed: Parsed, path: str) -> None:

@@ -457,15 +457,39 @@ _CS_DEFINING = re.compile(
     r"\s*(?:(?:Je|Jsou)\s(?!to\s+(?:pravda|možné|jasné|třeba))"
     r"|(?:Označuje|Znamená|Popisuje|Vyjadřuje|Udává|Určuje|Reprezentuje|Představuje|Měří)\s"
     r"|Něco,?\s+co\s"
-    r"|[^\W\d_][\w-]*(?:\s+[^\s,.:;]+){0,2}?(?:,\s*|\s+)"
+    r"|(?P<kind>[^\W\d_][\w-]*(?:\s+[^\s,.:;]+){0,2}?)(?:,\s*|\s+)"
     r"(?:který|která|které|kteří|jenž|jež|kde|takový|taková|takové|takových)(?=[\s,]))")
+# ... but not the copula of a remark ("Je důležité si uvědomit, že ...", it is important to
+# note; "Je potřeba ...", "Jsou dva způsoby ...", "Je v grafu ..."), nor a kind that is a clause
+# with a verb or a pointer in it ("Zde je místo, kde ...", "Máme graf, kde ...", "Tento text,
+# který ...", "Pak použijeme algoritmus, který ..."): a lead of a diary's "Čtvrtek 3. října" or
+# of "Implementace v Pythonu" (review57a: each was an entry, as no English lead of the kind is)
+_CS_REMARK = frozenset({
+    "tu", "zde", "tam", "také", "též", "tedy", "proto", "totiž", "ale", "však", "si",
+    "potřeba", "třeba", "nutno", "nutné", "možné", "důležité", "jasné", "zřejmé", "vidět",
+    "dobré", "vhodné", "lepší", "horší", "známo", "snadné", "těžké", "dáno", "dán", "dána",
+    "dva", "dvě", "tři", "čtyři", "pět", "několik", "mnoho", "více", "méně", "hodně",
+    "v", "ve", "na", "s", "se", "z", "ze", "k", "ke", "u", "o", "při", "po", "za", "pro",
+    "od", "do", "nad", "pod", "před", "mezi", "bez", "podle", "tady", "tak", "jen", "jenom"})
+_CS_NOT_KIND = _CS_REMARK | frozenset({
+    "byl", "byla", "bylo", "byly", "bude", "budou", "má", "mají", "máme",
+    "mějme", "mám", "máte", "tento", "tato", "toto", "ten", "ta", "ty", "tyto", "tenhle",
+    "pak", "potom", "poté", "nyní", "teď", "když", "pokud", "protože", "a", "i", "jak",
+    "co", "kdy", "použijeme", "uvažujme", "vezmeme", "vezměme", "hledáme", "chceme",
+    "existuje", "existují", "každý", "každá", "každé", "náš", "naše", "můj", "moje"})
 
 
 def _cs_defines(lead: str) -> bool:
     """Whether a Czech lead's first sentence defines the term above it with the subject
-    dropped (`_CS_DEFINING`)."""
+    dropped (`_CS_DEFINING`, not a remark's copula nor a clause's `_CS_NOT_KIND`)."""
     first = _sentences_of(lead.lstrip(" \t*_>"))[0].strip()
-    return bool(first) and not first.endswith("?") and _CS_DEFINING.match(first) is not None
+    if not first or first.endswith("?") or (m := _CS_DEFINING.match(first)) is None:
+        return False
+    if m["kind"] is not None:
+        return not any(w.strip(",").casefold() in _CS_NOT_KIND for w in m["kind"].split())
+    words = first.split(None, 2)
+    return not (words[0] in ("Je", "Jsou") and len(words) > 1
+                and words[1].strip(",:;").casefold() in _CS_REMARK)
 
 
 def _defines(heading: str, prose: str) -> bool:
@@ -1739,9 +1763,14 @@ def clean_names(doc: Document) -> Document:
         if term[:1] == "[" and (e.reason in PAGE_REASONS or term == doc.title) \
                 and (tag := _CATEGORY_TAG.match(term)) is not None \
                 and tag["tag"].strip().casefold() not in _SPECIAL_TOKENS \
-                and _HAS_LETTER.search(term, tag.end()) is not None:
+                and _HAS_LETTER.search(tag["tag"]) is not None \
+                and _HAS_LETTER.search(term, tag.end()) is not None \
+                and not is_generic_title(rest := bare_name(term[tag.end():])) \
+                and not is_generic_heading(rest):
             # (a rest of no letter, "[Programmers] 2016", a problem named by its number, keeps
-            # its tag: "2016" alone would be a year)
+            # its tag: "2016" alone would be a year; so does a part of a course, "[Lecture 1]
+            # Introduction", "[ML] Summary": "Introduction" alone would be every course's,
+            # review57a)
             term = term[tag.end():]
         term = bare_name(term)
         if not term or names_nothing(term) or (term != e.term and term.endswith(("?", "\uff1f"))):
@@ -1796,7 +1825,17 @@ def _english_twin(term: str) -> str | None:
     m = _TWIN.fullmatch(term)
     if m is None or m["native"].isascii() or not _HAS_LETTER.search(m["native"]):
         return None
-    return m["twin"]
+    # a number in it says which lecture, part or paper, not what the concept is called:
+    # "梯度下降 (Lecture 3)", "Линейная регрессия (Part 2)" (review57a: every note of a course
+    # so titled had the alias "Lecture 3" of another course's note)
+    if any(w.isdigit() or _ROMAN.fullmatch(w) for w in m["twin"].split()[1:]):
+        return None
+    # nor a part of a page in English ("核心思想 (Main Idea)", "相关工作 (Related Work)"): a
+    # name every such post would share
+    return None if is_generic_heading(m["twin"]) else m["twin"]
+
+
+_ROMAN = re.compile(r"[IVX]{1,5}")
 
 
 # A blog's category in brackets before a post's title: "[Deep Learning] 역전파(Backpropagation)",
