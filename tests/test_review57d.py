@@ -24,6 +24,11 @@ def test_a_dollar_no_formula_closes_with_keeps_the_prose_before_it() -> None:
     # a shell variable after one: "$HOME" has a blank before it
     text = "… export PATH_X then echo $HOME and quit"
     assert whole_formulas(text) == text
+    # R's column of a snake_case frame, and an escaped dollar
+    text = "… the mean of my_df$col and of `other_df$x` is"
+    assert whole_formulas(text) == text
+    text = "… the sum_total is \\$x here"
+    assert whole_formulas(text) == text
     # a cut formula's end still goes, with what closed round it
     assert whole_formulas("… x_i}$. Then $y$ is") == "… Then $y$ is"
     assert whole_formulas("… \\frac{a}{b} $$\nnext") == "…\nnext"

@@ -276,11 +276,13 @@ _AFTER_FORMULA = re.compile(r"[)\]}]*[,.;:!?]?[ \t]*")
 
 
 def _closes(text: str, at: int) -> bool:
-    """Whether the `$` at `at` may close a formula: `$$`, or a `$` after no blank and before
-    no digit (`INLINE_MATH`'s closing `$`)."""
+    """Whether the `$` at `at` may close a formula: `$$`, or a `$` after no blank or `\\`
+    and before no digit (`INLINE_MATH`'s closing `$`) nor a word's letter (R's "my_df$col",
+    in code or prose, is no formula's end: `INLINE_MATH`'s "df$y")."""
     if text.startswith("$$", at):
         return True
-    return not text[at - 1].isspace() and not text[at + 1:at + 2].isdigit()
+    return (not text[at - 1].isspace() and text[at - 1] != "\\"
+            and not re.match(r"\w", text[at + 1:at + 2]))
 
 
 def whole_formulas(snippet: str) -> str:
