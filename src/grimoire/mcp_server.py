@@ -253,7 +253,13 @@ class Tools:
         with self.lock:
             known = {r.path: r for r in self.kb.sources()}
         record = known.get(path)
-        if record is None or record.status != "ok":
+        if record is not None and record.status != "ok":
+            # a file ingest saw and kept out, named whole: said so, not another note read in
+            # its place that ends the same in another case ("…/Notes/paper.pdf", a damaged
+            # PDF, read "…/notes/paper.pdf"; review57d)
+            why = f": {record.reason}" if record.reason else ""
+            raise NotFound(f"{path!r} was not read as a note ({record.status}{why})", ())
+        if record is None:
             # A file name, or a path relative to its folder ("attention.md", what a user tells
             # an assistant), names the note it ends: read when one note ends so (it was only
             # suggested, and the assistant called again with the path it was told; faces56);

@@ -275,6 +275,16 @@ _TEX = re.compile(r"\\[A-Za-z]|[\^_{}]")  # a command, a script or a group: not 
 _AFTER_FORMULA = re.compile(r"[)\]}]*[,.;:!?]?[ \t]*")
 
 
+def _closes(text: str, at: int) -> bool:
+    """Whether the `$` at `at` may close a formula: `$$`, or a `$` after no blank or `\\`
+    and before no digit (`INLINE_MATH`'s closing `$`) nor a word's letter (R's "my_df$col",
+    in code or prose, is no formula's end: `INLINE_MATH`'s "df$y")."""
+    if text.startswith("$$", at):
+        return True
+    return (not text[at - 1].isspace() and text[at - 1] != "\\"
+            and not re.match(r"\w", text[at + 1:at + 2]))
+
+
 def whole_formulas(snippet: str) -> str:
     """`snippet` (a search snippet, a long line cut short) without the part of a formula that
     its window cut: before the first `$` of one that opens with "…" mid-formula (TeX before
@@ -284,9 +294,12 @@ def whole_formulas(snippet: str) -> str:
     but "…" stays: " …" alone said nothing (review51d). Every face shows a snippet so."""
     text = snippet.strip()
     first = text.find("$")
-    # (not a `$` that opens a formula: "… use learning_rate $\\eta$" is prose, then one)
+    # (not a `$` that opens a formula: "… use learning_rate $\\eta$" is prose, then one; nor
+    # one no formula closes with, after a blank or before a digit as `INLINE_MATH` has it:
+    # "… my_var = 3, the bill was $5" and "… PATH_X, then echo $HOME" lost their prose,
+    # review57d)
     if (text.startswith("…") and first > 0 and _TEX.search(text[:first])
-            and not FORMULA.match(text, first)):
+            and not FORMULA.match(text, first) and _closes(text, first)):
         end = first + (2 if text.startswith("$$", first) else 1)
         after = _AFTER_FORMULA.match(text, end)
         rest = text[after.end() if after else end:]
