@@ -43,3 +43,13 @@ def test_a_first_line_like_a_field_without_a_title_is_text() -> None:
     # a tiddler's fields (a title among them) stay fields even with no blank line after
     text, _, line = _read("title: Perceptron\ntags: Models\nA perceptron is a classifier.\n")
     assert text == "A perceptron is a classifier." and line == 3
+
+
+def test_a_widget_whose_attribute_holds_angle_brackets_is_no_text() -> None:
+    # a user's wiki (tiddlybrain): widget code left as a page's prose
+    text, _, _ = _read('title: Drafts\n\nDrafts wait for review.\n\n'
+                       '<$list filter="[<currentTiddler>!has[draft.of]]" variable="x">'
+                       "<$link/></$list>\n"
+                       "<%if [<key>match[Day]] %>Today<%else%>Another day<%endif%>\n")
+    assert "filter" not in text and "has[draft.of]" not in text and "%" not in text
+    assert "Drafts wait for review." in text and "Today" in text

@@ -70,7 +70,10 @@ _MACRO_TEXT = re.compile(r"<<[\w.-]+[ \t]+(?:\"\"\"(.{1,1000}?)\"\"\"|\"([^\"\n]
                          r"[ \t]*>>")
 _FILTER_STEP = re.compile(r"\[!?[a-z][\w:-]*[\[{<]", re.I)
 _MACRO_OPEN = re.compile(r"<<[\w.-]+[ \t]+(\"\"\"|\")(?!.*>>)(.*)")
-_WIDGET = re.compile(r"</?\$[\w.-]+(?:[^<>\n]|<<[^<>\n]{0,1000}>>){0,1000}>")
+# An attribute's quoted value may hold `<` and `>` (`filter="[<draft>!is[system]]"`); the
+# conditional shortcuts (`<%if [tag[x]] %>`, `<%else%>`, `<%endif%>`) are no text either.
+_WIDGET = re.compile(r"</?\$[\w.-]+(?:\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^<>\n\"']"
+                     r"|<<[^<>\n]{0,1000}>>){0,1000}>|<%[^\n]{0,1000}?%>")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 # Marks pair as TiddlyWiki pairs them, the next one closing (`''Theorem ''There`); one left
 # open on a line (its run goes on over the next) is dropped.
