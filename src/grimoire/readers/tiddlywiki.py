@@ -68,8 +68,12 @@ _MACRO = re.compile(r"<<[^<>\n]*>>")
 # defines): its words; over lines (`<<note "` ... `">>`) its lines are read as the note's.
 _MACRO_TEXT = re.compile(r"<<[\w.-]+[ \t]+(?:\"\"\"(.{1,1000}?)\"\"\"|\"([^\"\n]*[ \t][^\"\n]*)\")"
                          r"[ \t]*>>")
+_FILTER_STEP = re.compile(r"\[!?[a-z][\w:-]*[\[{<]", re.I)
 _MACRO_OPEN = re.compile(r"<<[\w.-]+[ \t]+(\"\"\"|\")(?!.*>>)(.*)")
-_WIDGET = re.compile(r"</?\$[\w.-]+(?:[^<>\n]|<<[^<>\n]{0,1000}>>){0,1000}>")
+# An attribute's quoted value may hold `<` and `>` (`filter="[<draft>!is[system]]"`); the
+# conditional shortcuts (`<%if [tag[x]] %>`, `<%else%>`, `<%endif%>`) are no text either.
+_WIDGET = re.compile(r"</?\$[\w.-]+(?:\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^<>\n\"']"
+                     r"|<<[^<>\n]{0,1000}>>){0,1000}>|<%[^\n]{0,1000}?%>")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 # Marks pair as TiddlyWiki pairs them, the next one closing (`''Theorem ''There`); one left
 # open on a line (its run goes on over the next) is dropped.
@@ -87,6 +91,7 @@ _TILDE = re.compile(r"~(?=[A-Z][a-z]+[A-Z])")  # `~WikiWord`: a CamelCase word k
 # in a list item or an HTML block (`<div>`), not as a table.
 _OPEN_BLOCK = re.compile(r"[ \t]*(?:[-*>]|\d+\.)[ \t]|.*<[a-z/!]", re.I)
 _TABLE = re.compile(r"\|.*\|[chkf]?[ \t]*")
+_CELL_BAR = re.compile(r"\[\[[^\n]{0,1000}?\]\]|\{\{[^\n]{0,1000}?\}\}|\|")
 
 
 @dataclass
@@ -108,7 +113,9 @@ def fields_of(text: str) -> tuple[dict[str, str], int]:
             return found, number + 1 if found else 0
         m = _FIELD.fullmatch(line.rstrip())
         if m is None:
-            return ({}, 0) if not found else (found, number)
+            # fields end at a blank line; `Note: ...` over text with none between is the
+            # text's first line, unless a title says these lines are a tiddler's fields
+            return (found, number) if "title" in found else ({}, 0)
         found[m.group(1)] = m.group(2).strip()
     return found, len(lines)
 
@@ -154,13 +161,19 @@ def _transclude(m: re.Match[str]) -> str:
     return f"![[{title}]]" if title and not title.startswith("$:") else ""
 
 
+def _macro_text(m: re.Match[str]) -> str:
+    passage = m.group(1) or m.group(2)
+    # a filter given to a macro (`<<list-links "[tag[Core ideas]] -[tag[Draft]]">>`) is no text
+    return "" if _FILTER_STEP.search(passage) else passage
+
+
 def _markup(text: str) -> str:
     if "{{" in text:
         text = _FILTERED.sub("", text)
         text = _TRANSCLUDE.sub(_transclude, text)
     if "<" in text:
         if "<<" in text:
-            text = _MACRO_TEXT.sub(lambda m: m.group(1) or m.group(2), text)
+            text = _MACRO_TEXT.sub(_macro_text, text)
         text = _WIDGET.sub("", text)
         text = _MACRO.sub("", text)
     if "[" in text:
@@ -209,14 +222,22 @@ def _cells(line: str) -> tuple[list[str], str]:
     kind = ""
     if body[-1] in "chkf":
         kind, body = body[-1], body[:-1]
-    cells = [c.strip() for c in body.strip("|").split("|")]
-    return [_inline(c.lstrip("!").strip()).replace("|", "\\|") for c in cells], kind
+    body = body.strip().removeprefix("|").removesuffix("|")
+    cells, start = [], 0
+    for m in _CELL_BAR.finditer(body):  # a bar inside `[[text|Title]]` parts no cells
+        if m.group() == "|":
+            cells.append(body[start:m.start()].strip())
+            start = m.end()
+    cells.append(body[start:].strip())
+    return [_inline(c.lstrip("!").strip()) for c in cells], kind
 
 
 def _table(st: _State, line: str) -> str:
     cells, kind = _cells(line)
     if kind in ("c", "k"):
         return ""  # a caption or a class row: no text
+    plain = " | ".join(c for c in cells if c)  # a row read as a line (no Markdown table)
+    cells = [c.replace("|", "\\|") for c in cells]  # in a table, a link's bar escaped
     if st.columns:
         return "| " + " | ".join(cells) + " |"
     if st.out and not st.out[-1].strip() and (len(st.out) < 2 or _OPEN_BLOCK.match(st.out[-2])
@@ -226,7 +247,7 @@ def _table(st: _State, line: str) -> str:
         st.out[-1] = "| " + " | ".join(cells) + " |"
         st.columns = len(cells)
         return "|" + " --- |" * st.columns
-    return " | ".join(c for c in cells if c)
+    return plain
 
 
 _DOLLARS = re.compile(r"(?<!\$)\$\$(?!\$)")
