@@ -35,9 +35,10 @@ def _other_process_ingests(db: Path, folder: Path) -> None:
     assert other.returncode == 0, other.stderr
 
 
-@pytest.mark.sqlite_only(reason="SQLite's log index beside the file, another process writing")
-def test_a_log_index_deleted_under_an_open_store_loses_nothing_at_its_close(
-        tmp_path: Path) -> None:
+def _closed_after_a_refused_write(tmp_path: Path) -> Path:
+    """A (this process) ingests, its NAME-shm is deleted, B (another process) ingests lora.md
+    into the log A's index does not know, A's next write (adam.md gone) is refused, and A
+    closes. Returns the store's path."""
     notes = write_notes(tmp_path / "notes", NOTES)
     more = write_notes(tmp_path / "more", LORA)
     db = tmp_path / "kb.db"
@@ -45,12 +46,19 @@ def test_a_log_index_deleted_under_an_open_store_loses_nothing_at_its_close(
     try:
         kb.ingest([notes], embed=False)
         Path(f"{db}-shm").unlink()
-        _other_process_ingests(db, more)  # B: lora.md, in the log A's index does not know
+        _other_process_ingests(db, more)
         (notes / "adam.md").unlink()
         with pytest.raises(StoreError, match=r"kb\.db-shm, the index of its log"):
             kb.ingest([notes], embed=False)
     finally:
         kb.close()  # main: folded its stale index's pages and deleted the log: lora.md lost
+    return db
+
+
+@pytest.mark.sqlite_only(reason="SQLite's log index beside the file, another process writing")
+def test_a_log_index_deleted_under_an_open_store_loses_nothing_at_its_close(
+        tmp_path: Path) -> None:
+    db = _closed_after_a_refused_write(tmp_path)
     assert _paths(db) == {"dropout.md", "adam.md", "lora.md"}
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -164,19 +172,7 @@ def test_a_held_log_is_let_go_once_the_process_has_closed_the_store(tmp_path: Pa
     process could lock the file alone (`grimoire check`'s repair, a backup: "database is
     locked") while, say, the Python session that saw the stale index lived on. It is let go
     once the process's last store of the file has closed."""
-    notes = write_notes(tmp_path / "notes", NOTES)
-    more = write_notes(tmp_path / "more", LORA)
-    db = tmp_path / "kb.db"
-    kb = grimoire.open(db)
-    try:
-        kb.ingest([notes], embed=False)
-        Path(f"{db}-shm").unlink()
-        _other_process_ingests(db, more)
-        (notes / "adam.md").unlink()
-        with pytest.raises(StoreError, match=r"kb\.db-shm, the index of its log"):
-            kb.ingest([notes], embed=False)
-    finally:
-        kb.close()
+    db = _closed_after_a_refused_write(tmp_path)
     assert Path(f"{db}-wal").stat().st_size  # held at that close: lora.md's commits in it
     with grimoire.open(db) as again:
         assert again.search("LoRA small matrices", mode="lexical")
